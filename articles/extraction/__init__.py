@@ -1,0 +1,10 @@
+"""The claim extraction pipeline: pure Python, no Django imports.
+
+``extract(text)`` returns the claim candidates of an article, in order, with exact
+code-point offsets (``text[c.start:c.end] == c.text``). The worker, the
+``extract_claims`` command and the tests all call this one function.
+"""
+
+from .pipeline import CHECKWORTHY_THRESHOLD, ClaimCandidate, extract, extract_sentence
+
+__all__ = ["CHECKWORTHY_THRESHOLD", "ClaimCandidate", "extract", "extract_sentence"]

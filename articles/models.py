@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Article(models.Model):
+    class ExtractionStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    source_url = models.URLField(max_length=2000, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    extraction_status = models.CharField(
+        max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    extraction_error = models.TextField(blank=True)
+    # When the current extraction was enqueued or started: the sweep re-enqueues stale ones.
+    extraction_requested_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The article list, newest first.
+            models.Index(fields=["-created_at", "-id"], name="article_recent"),
+            # The sweep: pending/running articles older than a cut-off.
+            models.Index(fields=["extraction_status", "extraction_requested_at"], name="article_extraction"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        ASSIGNED = "assigned", "Assigned"
+        SUBMITTED = "submitted", "Ruling submitted"
+        RETURNED = "returned", "Returned"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    class ClaimType(models.TextChoices):
+        # Full Fact's taxonomy (Konstantinovskiy et al. 2021).
+        QUANTITY = "quantity", "Quantity"
+        PREDICTION = "prediction", "Prediction"
+        CAUSATION = "causation", "Correlation or causation"
+        LAW_OR_RULE = "law_or_rule", "Law or rule"
+        PERSONAL_EXPERIENCE = "personal_experience", "Personal experience"
+        OTHER = "other", "Other claim"
+        NOT_A_CLAIM = "not_a_claim", "Not a claim"
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    checkworthiness = models.FloatField(default=0.0)
+    checkworthy = models.BooleanField(default=False)
+    claim_type = models.CharField(max_length=32, choices=ClaimType.choices, default=ClaimType.OTHER)
+    speaker = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CANDIDATE)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    due_date = models.DateField(null=True, blank=True)
+    # The reviewer of the active assignment, kept in step by the assignment service so that
+    # the queue filters by reviewer without a join through the assignment history.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_unique_span"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1), name="claim_score_0_1"
+            ),
+        ]
+        indexes = [
+            # The queue filtered by status, most check-worthy first.
+            models.Index(fields=["status", "-checkworthiness"], name="claim_status_score"),
+            # A reviewer's own queue.
+            models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -1,0 +1,162 @@
+"""Writes to articles and their claims."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from factcheck import roles
+from reviews.events import record_event
+from reviews.workflow import NotAllowed
+
+from . import extraction
+from .models import Article, Claim
+from .validation import clean_body, clean_text, clean_url, default_title
+
+logger = logging.getLogger(__name__)
+Status = Article.ExtractionStatus
+
+
+def _enqueue_extraction(article_id: int) -> None:
+    """Send the extraction task. A broker outage is logged, not raised: the article is
+    saved as pending and the periodic sweep enqueues it again when the broker is back."""
+    from .tasks import extract_article
+
+    try:
+        extract_article.delay(article_id)
+    except Exception:  # noqa: BLE001 (any broker failure; the sweep is the backstop)
+        logger.warning("Could not enqueue extraction of article %s; the sweep will retry", article_id, exc_info=True)
+
+
+def enqueue_extraction_on_commit(article_id: int) -> None:
+    transaction.on_commit(lambda: _enqueue_extraction(article_id), robust=True)
+
+
+@transaction.atomic
+def article_create(
+    *,
+    submitted_by,
+    body: str,
+    title: str = "",
+    source_url: str = "",
+    outlet: str = "",
+    byline: str = "",
+    published_on: datetime.date | None = None,
+    language: str = "en",
+    extract: bool = True,
+) -> Article:
+    """Store an article and, after commit, enqueue its extraction.
+
+    ``submitted_by=None`` is the system itself (seed loading, bulk import commands)."""
+    if submitted_by is not None and not roles.is_editor(submitted_by):
+        raise NotAllowed("Only editors can submit articles.")
+    body = clean_body(body)
+    article = Article.objects.create(
+        title=clean_text(title, field="title", required=False, max_length=300).strip() or default_title(body),
+        body=body,
+        source_url=clean_url(source_url),
+        outlet=clean_text(outlet, field="outlet", required=False, max_length=200).strip(),
+        byline=clean_text(byline, field="byline", required=False, max_length=300).strip(),
+        published_on=published_on,
+        language=clean_text(language, field="language", required=False, max_length=16).strip() or "en",
+        submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
+        extraction_requested_at=timezone.now() if extract else None,
+    )
+    record_event(article=article, actor=submitted_by, action="article.submitted", to_state=article.extraction_status)
+    if extract:
+        enqueue_extraction_on_commit(article.pk)
+    return article
+
+
+@transaction.atomic
+def article_request_extraction(*, article: Article, actor) -> Article:
+    """Queue the article for (re-)extraction. Existing claims are kept."""
+    if not roles.is_editor(actor):
+        raise NotAllowed("Only editors can re-extract articles.")
+    old = article.extraction_status
+    Article.objects.filter(pk=article.pk).update(
+        extraction_status=Status.PENDING, extraction_error="", extraction_requested_at=timezone.now()
+    )
+    article.refresh_from_db()
+    record_event(article=article, actor=actor, action="article.extraction_requested", from_state=old, to_state=Status.PENDING)
+    enqueue_extraction_on_commit(article.pk)
+    return article
+
+
+def _claim_for_extraction(article_id: int) -> bool:
+    """Claim-then-act: move the article to running with a conditional UPDATE. Only one
+    worker wins; a re-delivered message for a finished article changes nothing. A run
+    left behind by a killed worker becomes claimable again once it is stale."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.EXTRACTION_STALE_SECONDS)
+    claimable = Article.objects.filter(_q_claimable(stale), pk=article_id)
+    return claimable.update(extraction_status=Status.RUNNING, extraction_requested_at=now, extraction_error="") == 1
+
+
+def _q_claimable(stale: datetime.datetime) -> Q:
+    return Q(extraction_status=Status.PENDING) | Q(extraction_status=Status.RUNNING, extraction_requested_at__lt=stale)
+
+
+def article_extract(*, article_id: int) -> int | None:
+    """Run the pipeline on one article and store its claims. Returns the number of new
+    claims, or None when there was nothing to do (gone, or already claimed or done).
+
+    1. Claim the article (conditional UPDATE to running).
+    2. Run the pure-Python pipeline outside any transaction: it may take a while.
+    3. In one transaction: insert the claims whose spans are new, mark done, write the event.
+       The unique (article, start, end) constraint makes a second run add nothing.
+    """
+    if not _claim_for_extraction(article_id):
+        return None
+    article = Article.objects.only("id", "body", "extraction_status").get(pk=article_id)
+    try:
+        candidates = extraction.extract(article.body)
+    except Exception as exc:  # noqa: BLE001 (a pipeline bug must mark the article, not kill the worker)
+        logger.exception("Extraction of article %s failed", article_id)
+        with transaction.atomic():
+            Article.objects.filter(pk=article_id).update(
+                extraction_status=Status.FAILED, extraction_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            record_event(article=article, actor=None, action="article.extraction_failed", from_state=Status.RUNNING, to_state=Status.FAILED, note=str(exc)[:500])
+        return None
+    with transaction.atomic():
+        existing = set(Claim.objects.filter(article_id=article_id).values_list("start", "end"))
+        new = [
+            Claim(
+                article_id=article_id,
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                checkworthiness=c.checkworthiness,
+                checkworthy=c.checkworthy,
+                claim_type=c.claim_type,
+                speaker=c.speaker[:200],
+                priority=Claim.Priority.HIGH if c.checkworthiness >= 0.75 else Claim.Priority.NORMAL,
+            )
+            for c in candidates
+            if (c.start, c.end) not in existing
+        ]
+        Claim.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        Article.objects.filter(pk=article_id).update(extraction_status=Status.DONE, extracted_at=timezone.now())
+        record_event(
+            article=article,
+            actor=None,
+            action="article.extracted",
+            from_state=Status.RUNNING,
+            to_state=Status.DONE,
+            note=f"{len(new)} new claim(s)",
+        )
+    return len(new)
+
+
+def articles_needing_extraction(*, limit: int = 500) -> list[int]:
+    """Pending articles not picked up in time, and runs left behind by a dead worker."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.EXTRACTION_STALE_SECONDS)
+    return list(
+        Article.objects.filter(_q_claimable(stale), extraction_requested_at__lt=stale)
+        .order_by("extraction_requested_at")
+        .values_list("id", flat=True)[:limit]
+    )

@@ -1,0 +1,55 @@
+"""schema.org ClaimReview markup for a published ruling, following Google's documented fields:
+https://developers.google.com/search/docs/appearance/structured-data/factcheck"""
+
+from django.conf import settings
+from django.db.models import Max, Min
+from django.urls import reverse
+
+from .models import Rating, Ruling
+
+
+def rating_bounds() -> tuple[int | None, int | None]:
+    bounds = Rating.objects.filter(value__isnull=False).aggregate(best=Max("value"), worst=Min("value"))
+    return bounds["best"], bounds["worst"]
+
+
+def public_url(ruling: Ruling) -> str:
+    return settings.SITE_URL + reverse("factcheck-public", args=[ruling.pk])
+
+
+_ORGANISATION_WORDS = ("office", "ministry", "department", "agency", "party", "government", "council", "bank")
+
+
+def _speaker_type(name: str) -> str:
+    return "Organization" if any(w in name.lower() for w in _ORGANISATION_WORDS) else "Person"
+
+
+def claimreview(ruling: Ruling, *, bounds: tuple[int | None, int | None] | None = None) -> dict:
+    """The JSON-LD dict of one published ruling. ``bounds`` may be passed to save a query in feeds."""
+    best, worst = bounds if bounds is not None else rating_bounds()
+    claim = ruling.claim
+    article = claim.article
+    review_rating = {"@type": "Rating", "alternateName": ruling.rating.name}
+    if ruling.rating.value is not None and best is not None:
+        review_rating.update(ratingValue=ruling.rating.value, bestRating=best, worstRating=worst)
+    item_reviewed = {"@type": "Claim", "appearance": {"@type": "CreativeWork"}}
+    if claim.speaker:
+        item_reviewed["author"] = {"@type": _speaker_type(claim.speaker), "name": claim.speaker}
+    elif article.outlet:
+        item_reviewed["author"] = {"@type": "Organization", "name": article.outlet}
+    if article.published_on:
+        item_reviewed["datePublished"] = article.published_on.isoformat()
+        item_reviewed["appearance"]["datePublished"] = article.published_on.isoformat()
+    if article.source_url:
+        item_reviewed["appearance"]["url"] = article.source_url
+    item_reviewed["appearance"]["headline"] = article.title
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": public_url(ruling),
+        "claimReviewed": ruling.summary,
+        "reviewRating": review_rating,
+        "itemReviewed": item_reviewed,
+        "author": {"@type": "Organization", "name": settings.FACTCHECK_ORG_NAME, "url": settings.FACTCHECK_ORG_URL},
+        "datePublished": ruling.published_at.date().isoformat() if ruling.published_at else None,
+    }

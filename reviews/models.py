@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from articles.models import Article, Claim
+
+
+class Assignment(models.Model):
+    """A claim handed to a reviewer. Reassigning closes the old row, so the history stays."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="assignments_made"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim"], condition=Q(active=True), name="one_active_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} -> {self.reviewer}"
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        PRIMARY_DOCUMENT = "primary_document", "Primary document"
+        OFFICIAL_STATISTICS = "official_statistics", "Official statistics"
+        DATASET = "dataset", "Dataset"
+        EXPERT = "expert", "Expert"
+        NEWS_REPORT = "news_report", "News report"
+        OTHER = "other", "Other"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.PRIMARY_DOCUMENT)
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    excerpt = models.TextField(blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Rating(models.Model):
+    """One step of the desk's rating scale; admins edit the scale in the admin console."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    # ClaimReview ratingValue; empty for ratings off the numeric scale (Misleading, Unproven).
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    colour = models.CharField(max_length=7, default="#6b7280", help_text="Hex colour, e.g. #15803d")
+    description = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ruling(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="rulings")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="rulings")
+    summary = models.CharField(max_length=200, help_text="The claim as checked, in a short sentence (ClaimReview claimReviewed; under 75 characters is best).")
+    explanation = models.TextField()
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rulings")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    return_note = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="rulings_approved"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Returned rulings stay as history; at most one ruling per claim is live.
+            models.UniqueConstraint(fields=["claim"], condition=~Q(status="returned"), name="one_live_ruling"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("reviewer")),
+                name="ruling_four_eyes",
+            ),
+        ]
+        indexes = [
+            # Public feed of published rulings, newest first.
+            models.Index(fields=["status", "-published_at"], name="ruling_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}: {self.summary}"
+
+
+class Event(models.Model):
+    """The audit trail: one row per change of state, written in the same transaction."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # empty for the system (the extraction worker)
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A claim's history on its page.
+            models.Index(fields=["claim", "created_at"], name="event_claim"),
+            # An article's history.
+            models.Index(fields=["article", "created_at"], name="event_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}->{self.to_state}"

@@ -1,0 +1,59 @@
+"""Reads of the workflow: the queue, a claim with everything on its page, published rulings."""
+
+from django.db.models import Prefetch, QuerySet
+
+from articles.models import Claim
+from articles.selectors import claims_visible_to
+
+from .models import Event, Rating, Ruling, Source
+
+
+def claim_queue(*, user, status: str = "", reviewer_id: int | None = None, article_id: int | None = None) -> QuerySet[Claim]:
+    """The claim queue with its filters, most check-worthy first. Article bodies are never loaded."""
+    qs = claims_visible_to(user).select_related("article", "assignee").defer(
+        "article__body", "article__extraction_error"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if reviewer_id:
+        qs = qs.filter(assignee_id=reviewer_id)
+    if article_id:
+        qs = qs.filter(article_id=article_id)
+    return qs.order_by("-priority", "-checkworthiness", "article_id", "start")
+
+
+def claim_detail(*, user, pk: int) -> Claim:
+    """A claim with its article, sources, rulings and history. Raises Claim.DoesNotExist."""
+    return (
+        claims_visible_to(user)
+        .select_related("article", "assignee")
+        .prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("added_by")),
+            Prefetch("rulings", queryset=Ruling.objects.select_related("rating", "reviewer", "approved_by")),
+            Prefetch("events", queryset=Event.objects.select_related("actor")),
+        )
+        .get(pk=pk)
+    )
+
+
+def live_ruling(claim: Claim) -> Ruling | None:
+    """The claim's current ruling (not a returned one), from the prefetched rulings."""
+    return next((r for r in claim.rulings.all() if r.status != Ruling.Status.RETURNED), None)
+
+
+def active_ratings() -> QuerySet[Rating]:
+    return Rating.objects.filter(active=True).order_by("order", "id")
+
+
+def published_rulings() -> QuerySet[Ruling]:
+    return (
+        Ruling.objects.filter(status=Ruling.Status.PUBLISHED)
+        .select_related("rating", "claim", "claim__article", "reviewer")
+        .defer("claim__article__body")
+        .order_by("-published_at", "-id")
+    )
+
+
+def published_ruling(*, pk: int) -> Ruling:
+    """A published ruling for its public page. Raises Ruling.DoesNotExist."""
+    return published_rulings().prefetch_related("claim__sources").get(pk=pk)

@@ -1,0 +1,86 @@
+"""The claim workflow: which transition may be made, by whom, from which states.
+
+Every interface (web UI, REST API, admin actions) goes through the service functions in
+``reviews/services.py``, which call ``check_transition`` here before writing anything.
+"""
+
+from dataclasses import dataclass
+
+from articles.models import Claim
+from factcheck import roles
+
+S = Claim.Status
+
+
+class WorkflowError(Exception):
+    """A refused action. ``code`` is machine-readable; ``message`` is shown to the user."""
+
+    status_code = 409
+    code = "invalid_transition"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotAllowed(WorkflowError):
+    status_code = 403
+    code = "permission_denied"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    who: str  # "editor" or "assignee"
+    label: str
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition("accept", frozenset({S.CANDIDATE, S.REJECTED}), S.ACCEPTED, "editor", "Accept"),
+        Transition("reject", frozenset({S.CANDIDATE, S.ACCEPTED}), S.REJECTED, "editor", "Reject"),
+        Transition(
+            "assign",
+            frozenset({S.CANDIDATE, S.ACCEPTED, S.ASSIGNED, S.RETURNED}),
+            S.ASSIGNED,
+            "editor",
+            "Assign",
+        ),
+        Transition("submit", frozenset({S.ASSIGNED, S.RETURNED}), S.SUBMITTED, "assignee", "Submit ruling"),
+        Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "editor", "Return to reviewer"),
+        Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, "editor", "Approve"),
+        Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED, "editor", "Publish"),
+    )
+}
+
+# States in which the assigned reviewer may still add evidence.
+SOURCE_STATES = frozenset({S.ASSIGNED, S.RETURNED, S.SUBMITTED})
+
+
+def may_act(user, claim: Claim, transition: Transition) -> bool:
+    if transition.who == "editor":
+        return roles.is_editor(user)
+    return roles.is_reviewer(user) and claim.assignee_id == user.pk
+
+
+def check_transition(user, claim: Claim, name: str) -> Transition:
+    """Return the transition if ``user`` may make it on ``claim`` now; raise otherwise."""
+    transition = TRANSITIONS[name]
+    if not may_act(user, claim, transition):
+        who = "an editor" if transition.who == "editor" else "the assigned reviewer"
+        raise NotAllowed(f"Only {who} can {transition.label.lower()} this claim.")
+    if claim.status not in transition.sources:
+        raise WorkflowError(
+            f"Cannot {transition.label.lower()} a claim that is {claim.get_status_display().lower()}."
+        )
+    return transition
+
+
+def available_transitions(user, claim: Claim) -> list[Transition]:
+    """The transitions ``user`` could make on ``claim`` now, for buttons in the UI."""
+    return [t for t in TRANSITIONS.values() if claim.status in t.sources and may_act(user, claim, t)]
