@@ -18,6 +18,12 @@ PASSWORD = "correct-horse-battery"
 SEED_PATH = Path(__file__).resolve().parent / "seeds" / "000_dcf8f189fc6cc466.txt"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs about 0.3 s per user; tests need no such protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED_PATH.read_text(encoding="utf-8")

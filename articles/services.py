@@ -27,7 +27,7 @@ def _enqueue_extraction(article_id: int) -> None:
 
     try:
         extract_article.delay(article_id)
-    except Exception:  # noqa: BLE001 (any broker failure; the sweep is the backstop)
+    except Exception:
         logger.warning("Could not enqueue extraction of article %s; the sweep will retry", article_id, exc_info=True)
 
 
@@ -81,7 +81,9 @@ def article_request_extraction(*, article: Article, actor) -> Article:
         extraction_status=Status.PENDING, extraction_error="", extraction_requested_at=timezone.now()
     )
     article.refresh_from_db()
-    record_event(article=article, actor=actor, action="article.extraction_requested", from_state=old, to_state=Status.PENDING)
+    record_event(
+        article=article, actor=actor, action="article.extraction_requested", from_state=old, to_state=Status.PENDING
+    )
     enqueue_extraction_on_commit(article.pk)
     return article
 
@@ -114,13 +116,20 @@ def article_extract(*, article_id: int) -> int | None:
     article = Article.objects.only("id", "body", "extraction_status").get(pk=article_id)
     try:
         candidates = extraction.extract(article.body)
-    except Exception as exc:  # noqa: BLE001 (a pipeline bug must mark the article, not kill the worker)
+    except Exception as exc:
         logger.exception("Extraction of article %s failed", article_id)
         with transaction.atomic():
             Article.objects.filter(pk=article_id).update(
                 extraction_status=Status.FAILED, extraction_error=f"{type(exc).__name__}: {exc}"[:2000]
             )
-            record_event(article=article, actor=None, action="article.extraction_failed", from_state=Status.RUNNING, to_state=Status.FAILED, note=str(exc)[:500])
+            record_event(
+                article=article,
+                actor=None,
+                action="article.extraction_failed",
+                from_state=Status.RUNNING,
+                to_state=Status.FAILED,
+                note=str(exc)[:500],
+            )
         return None
     with transaction.atomic():
         existing = set(Claim.objects.filter(article_id=article_id).values_list("start", "end"))

@@ -8,10 +8,14 @@ from articles.selectors import claims_visible_to
 from .models import Event, Rating, Ruling, Source
 
 
-def claim_queue(*, user, status: str = "", reviewer_id: int | None = None, article_id: int | None = None) -> QuerySet[Claim]:
+def claim_queue(
+    *, user, status: str = "", reviewer_id: int | None = None, article_id: int | None = None
+) -> QuerySet[Claim]:
     """The claim queue with its filters, most check-worthy first. Article bodies are never loaded."""
-    qs = claims_visible_to(user).select_related("article", "assignee").defer(
-        "article__body", "article__extraction_error"
+    qs = (
+        claims_visible_to(user)
+        .select_related("article", "assignee")
+        .defer("article__body", "article__extraction_error")
     )
     if status:
         qs = qs.filter(status=status)

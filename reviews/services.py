@@ -33,7 +33,13 @@ def _move(claim: Claim, *, actor, name: str, note: str = "", **fields) -> Claim:
         setattr(claim, key, value)
     claim.save(update_fields=["status", "updated_at", *fields])
     record_event(
-        article=claim.article, claim=claim, actor=actor, action=f"claim.{name}", from_state=old, to_state=claim.status, note=note
+        article=claim.article,
+        claim=claim,
+        actor=actor,
+        action=f"claim.{name}",
+        from_state=old,
+        to_state=claim.status,
+        note=note,
     )
     return claim
 
@@ -133,9 +139,7 @@ def ruling_submit(*, claim: Claim, actor, rating: Rating, summary: str, explanat
     explanation = clean_text(explanation, field="explanation", max_length=50_000).strip()
     if settings.RULING_REQUIRES_SOURCE and not claim.sources.exists():
         raise WorkflowError("Add at least one source before submitting a ruling.", code="source_required")
-    ruling = Ruling.objects.create(
-        claim=claim, rating=rating, summary=summary, explanation=explanation, reviewer=actor
-    )
+    ruling = Ruling.objects.create(claim=claim, rating=rating, summary=summary, explanation=explanation, reviewer=actor)
     _move(claim, actor=actor, name="submit", note=f"{rating.name}: {summary}")
     return ruling
 

@@ -75,9 +75,7 @@ def check_transition(user, claim: Claim, name: str) -> Transition:
         who = "an editor" if transition.who == "editor" else "the assigned reviewer"
         raise NotAllowed(f"Only {who} can {transition.label.lower()} this claim.")
     if claim.status not in transition.sources:
-        raise WorkflowError(
-            f"Cannot {transition.label.lower()} a claim that is {claim.get_status_display().lower()}."
-        )
+        raise WorkflowError(f"Cannot {transition.label.lower()} a claim that is {claim.get_status_display().lower()}.")
     return transition
 
 

@@ -5,7 +5,10 @@ A first scorer: the next engine replaces it with a trained model behind the same
 
 import re
 
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion|dozen|half|twice|double|triple)\b", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion|dozen|half|twice|double|triple)\b",
+    re.I,
+)
 _QUANTITY = re.compile(
     r"%|\bper ?cent\b|\b(?:million|billion|trillion|largest|smallest|most|fewest|more than|less than|"
     r"increase[ds]?|decrease[ds]?|rose|fell|doubled|tripled|average|rate|gdp|budget|spending|"
@@ -22,7 +25,9 @@ _CAUSATION = re.compile(
     r"as a result|thanks to|drives?|linked to|so that|as some)\b",
     re.I,
 )
-_LAW = re.compile(r"\b(?:law|laws|illegal|legal|legislation|regulations?|rules?|banned|ban|statute|constitution|treaty)\b", re.I)
+_LAW = re.compile(
+    r"\b(?:law|laws|illegal|legal|legislation|regulations?|rules?|banned|ban|statute|constitution|treaty)\b", re.I
+)
 _PERSONAL = re.compile(r"\b(?:I|we)\s+(?:visited|saw|met|went|have seen|was|were|had|grew up|experienced)\b")
 _NOT_A_CLAIM = re.compile(r"^\W*(?:let's|let us|we must|we should|please|why|how|what|who|should)\b", re.I)
 _CHECKABLE_VERBS = re.compile(

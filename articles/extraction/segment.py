@@ -8,22 +8,85 @@ import re
 
 # Tokens that end with a period without ending a sentence.
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sen rep gov gen col lt sgt capt st jr sr inc ltd co corp no vs etc
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
-    u.s u.k u.n e.u a.m p.m e.g i.e d.c n.y l.a approx dept est fig vol""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "d.c",
+        "n.y",
+        "l.a",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "vol",
+    ]
 )
+# Abbreviations that often end a sentence: split after them when a capital follows.
+FINAL_ABBREVIATIONS = frozenset({"a.m", "p.m", "etc"})
 OPEN_QUOTES = "\u201c\u2018"
 CLOSE_QUOTES = "\u201d\u2019"
 TERMINATORS = ".!?"
 _LINE = re.compile(r"[^\n]+")
 
 
-def _is_abbreviation(line: str, dot: int) -> bool:
+def _is_abbreviation(line: str, dot: int, next_char: str) -> bool:
     """True when the period at ``dot`` closes an abbreviation or an initial."""
     start = dot
-    while start > 0 and not line[start - 1].isspace() and line[start - 1] not in "\"(\u201c":
+    while start > 0 and not line[start - 1].isspace() and line[start - 1] not in '"(\u201c':
         start -= 1
     token = line[start:dot].lower()
+    if token in FINAL_ABBREVIATIONS:
+        return not next_char.isupper()
     if token in ABBREVIATIONS:
         return True
     # Initials and dotted acronyms: "J.", "U.S", "a.m"
@@ -58,12 +121,13 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
                 j += 1
             inside_quote = in_straight or curly_depth > 0
             at_break = j < n and line[j].isspace()
-            if at_break and not inside_quote and not (ch == "." and j == i + 1 and _is_abbreviation(line, i)):
+            if at_break and not inside_quote:
                 k = j
                 while k < n and line[k].isspace():
                     k += 1
                 nxt = line[k] if k < n else ""
-                if nxt and (nxt.isupper() or nxt.isdigit() or nxt in "\"\u201c(['"):
+                abbreviation = ch == "." and j == i + 1 and _is_abbreviation(line, i, nxt)
+                if nxt and not abbreviation and (nxt.isupper() or nxt.isdigit() or nxt in "\"\u201c(['"):
                     spans.append((begin, j))
                     begin = k
             i = j

@@ -17,10 +17,51 @@ SPEECH_VERBS = (
     "maintained|maintains|declared|declares|promised|promises|vowed|vows|described|describes"
 )
 TITLE_WORDS = frozenset(
-    """president prime minister secretary-general secretary general chancellor senator sen.
-    rep. representative gov. governor mayor dr. mr. mrs. ms. ceo chairman chairwoman chair director
-    spokesman spokeswoman spokesperson king queen pope judge justice ambassador commissioner
-    leader chief minister's officer professor prof. economist analyst adviser advisor""".split()
+    [
+        "president",
+        "prime",
+        "minister",
+        "secretary-general",
+        "secretary",
+        "general",
+        "chancellor",
+        "senator",
+        "sen.",
+        "rep.",
+        "representative",
+        "gov.",
+        "governor",
+        "mayor",
+        "dr.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "ceo",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "king",
+        "queen",
+        "pope",
+        "judge",
+        "justice",
+        "ambassador",
+        "commissioner",
+        "leader",
+        "chief",
+        "minister's",
+        "officer",
+        "professor",
+        "prof.",
+        "economist",
+        "analyst",
+        "adviser",
+        "advisor",
+    ]
 )
 NAME_WORD = r"(?:[A-Z][\w\u00c0-\u024f'\u2019.-]*)"
 NAME = rf"{NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+)?{NAME_WORD})*"
@@ -32,7 +73,28 @@ _SUBJECT_VERB = re.compile(
 _ACCORDING = re.compile(rf"according to (?:the\s+)?(?P<name>{NAME})")
 _NAME_CHUNK = re.compile(NAME)
 _NOT_SPEAKERS = frozenset(
-    "the this that it there these those we i you in on at after before while when as but and".split()
+    [
+        "the",
+        "this",
+        "that",
+        "it",
+        "there",
+        "these",
+        "those",
+        "we",
+        "i",
+        "you",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "while",
+        "when",
+        "as",
+        "but",
+        "and",
+    ]
 )
 
 
