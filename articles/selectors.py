@@ -50,3 +50,9 @@ def article_detail(*, user, pk: int) -> Article:
         )
         .get(pk=pk)
     )
+
+
+def article_status(*, user, pk: int) -> Article:
+    """One article without its body, for the extraction status fragment and the re-extract
+    action. Raises DoesNotExist."""
+    return articles_visible_to(user).defer("body").get(pk=pk)

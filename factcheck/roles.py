@@ -8,7 +8,11 @@ The web UI, the REST API and the admin all ask these functions, so a role means 
 thing everywhere.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 EDITORS = "editors"
 REVIEWERS = "reviewers"
@@ -39,6 +43,19 @@ def is_reviewer(user: AbstractBaseUser | AnonymousUser) -> bool:
 def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Anyone with a newsroom role: may read articles and the claim queue."""
     return is_editor(user) or is_reviewer(user)
+
+
+def newsroom_required(view):
+    """Logged in (else to the login page) and holding a newsroom role (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_member(request.user):
+            raise PermissionDenied("You have no newsroom role.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def context_processor(request):

@@ -80,7 +80,10 @@ class Ruling(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="rulings")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="rulings")
-    summary = models.CharField(max_length=200, help_text="The claim as checked, in a short sentence (ClaimReview claimReviewed; under 75 characters is best).")
+    summary = models.CharField(
+        max_length=200,
+        help_text="The claim as checked, in a short sentence (ClaimReview claimReviewed; under 75 characters is best).",
+    )
     explanation = models.TextField()
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rulings")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)

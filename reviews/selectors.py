@@ -1,9 +1,11 @@
 """Reads of the workflow: the queue, a claim with everything on its page, published rulings."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from articles.models import Claim
 from articles.selectors import claims_visible_to
+from factcheck import roles
 
 from .models import Event, Rating, Ruling, Source
 
@@ -61,3 +63,26 @@ def published_rulings() -> QuerySet[Ruling]:
 def published_ruling(*, pk: int) -> Ruling:
     """A published ruling for its public page. Raises Ruling.DoesNotExist."""
     return published_rulings().prefetch_related("claim__sources").get(pk=pk)
+
+
+def reviewers() -> QuerySet:
+    """Active users in the reviewers group, for the assign form and the queue filter."""
+    return get_user_model().objects.filter(groups__name=roles.REVIEWERS, is_active=True).order_by("username")
+
+
+def claim_sources(*, claim: Claim) -> QuerySet[Source]:
+    return Source.objects.filter(claim=claim).select_related("added_by").order_by("created_at", "id")
+
+
+def sources_visible_to(user) -> QuerySet[Source]:
+    """Sources on the claims ``user`` may see."""
+    return Source.objects.filter(claim__in=claims_visible_to(user))
+
+
+def rulings_visible_to(user) -> QuerySet[Ruling]:
+    """Rulings on the claims ``user`` may see, with what the ruling JSON and ClaimReview read."""
+    return (
+        Ruling.objects.filter(claim__in=claims_visible_to(user))
+        .select_related("rating", "reviewer", "approved_by", "claim__article")
+        .defer("claim__article__body", "claim__article__extraction_error")
+    )

@@ -15,7 +15,7 @@ from factcheck import roles
 
 from .events import record_event
 from .models import Assignment, Rating, Ruling, Source
-from .workflow import SOURCE_STATES, NotAllowed, WorkflowError, check_transition
+from .workflow import SOURCE_STATES, NotAllowed, WorkflowError, check_transition, may_edit_sources
 
 User = get_user_model()
 
@@ -84,7 +84,7 @@ def claim_assign(
 
 
 def _check_source_access(claim: Claim, actor) -> None:
-    if not (roles.is_editor(actor) or (roles.is_reviewer(actor) and claim.assignee_id == actor.pk)):
+    if not may_edit_sources(actor, claim):
         raise NotAllowed("Only the assigned reviewer or an editor can change this claim's sources.")
     if claim.status not in SOURCE_STATES:
         raise WorkflowError(f"Sources cannot be changed on a claim that is {claim.get_status_display().lower()}.")

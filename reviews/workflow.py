@@ -68,6 +68,16 @@ def may_act(user, claim: Claim, transition: Transition) -> bool:
     return roles.is_reviewer(user) and claim.assignee_id == user.pk
 
 
+def may_edit_sources(user, claim: Claim) -> bool:
+    """Who may change a claim's evidence: an editor or the assigned reviewer."""
+    return roles.is_editor(user) or (roles.is_reviewer(user) and claim.assignee_id == user.pk)
+
+
+def may_change_sources(user, claim: Claim) -> bool:
+    """Whether ``user`` may change the sources now (who, and in which state)."""
+    return may_edit_sources(user, claim) and claim.status in SOURCE_STATES
+
+
 def check_transition(user, claim: Claim, name: str) -> Transition:
     """Return the transition if ``user`` may make it on ``claim`` now; raise otherwise."""
     transition = TRANSITIONS[name]

@@ -1,0 +1,99 @@
+"""API shapes of articles and claims. Input serializers check types only; the content rules
+(lengths, control characters, URLs) live in articles/validation.py and run in the services."""
+
+from rest_framework import serializers
+
+from factcheck.api import StrictCharField
+
+from .models import Article, Claim
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    title = StrictCharField(required=False, allow_blank=True, help_text="Defaults to the body's first line.")
+    body = StrictCharField(allow_blank=True, help_text="Plain text; stored verbatim (line endings normalised).")
+    source_url = StrictCharField(required=False, allow_blank=True, help_text="http or https URL.")
+    outlet = StrictCharField(required=False, allow_blank=True)
+    byline = StrictCharField(required=False, allow_blank=True)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    language = StrictCharField(required=False, allow_blank=True)
+    extract = serializers.BooleanField(default=True, help_text="Queue claim extraction after saving.")
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as it appears in lists: the queue and an article's claims."""
+
+    assignee_username = serializers.SlugRelatedField(
+        source="assignee", slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "start",
+            "end",
+            "text",
+            "checkworthiness",
+            "checkworthy",
+            "claim_type",
+            "speaker",
+            "status",
+            "priority",
+            "due_date",
+            "assignee",
+            "assignee_username",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    claim_count = serializers.IntegerField(read_only=True)
+    checkworthy_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "source_url",
+            "outlet",
+            "byline",
+            "published_on",
+            "language",
+            "extraction_status",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "claim_count",
+            "checkworthy_count",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    claims = ClaimSerializer(many=True, read_only=True, help_text="The claims visible to you, in text order.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "body",
+            "source_url",
+            "outlet",
+            "byline",
+            "published_on",
+            "language",
+            "extraction_status",
+            "extraction_error",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "claims",
+        ]
+        read_only_fields = fields

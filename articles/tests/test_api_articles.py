@@ -1,0 +1,387 @@
+"""The articles API: who may list, read, submit and re-extract articles; every bad input is a
+400 that names its field and stores nothing; the error format; token login; query budgets."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from articles import services
+from articles.models import Article, Claim
+from conftest import PASSWORD
+from reviews import services as review_services
+from reviews.models import Event
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = "/api/v1/articles/"
+
+
+def detail_url(article) -> str:
+    return f"{ARTICLES}{article.pk}/"
+
+
+def extract_url(article) -> str:
+    return f"{ARTICLES}{article.pk}/extract/"
+
+
+def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert error["message"]
+    if field is not None:
+        assert field in error["fields"], error
+    return error
+
+
+def fresh(user):
+    """A new copy of ``user``: roles are cached per object, and a query budget should count the
+    lookup that every real request makes."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def assign(claim, reviewer, editor):
+    return review_services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
+
+
+def add_claims(article, count: int, assignees=()) -> None:
+    """Claims straight into the table, for list sizes the seed article does not reach."""
+    offset = len(article.body) + 10
+    Claim.objects.bulk_create(
+        Claim(
+            article=article,
+            start=offset + i * 10,
+            end=offset + i * 10 + 5,
+            text=f"Claim number {i}",
+            checkworthiness=(i % 10) / 10,
+            checkworthy=i % 2 == 0,
+            assignee=assignees[i % len(assignees)] if assignees else None,
+            status=Claim.Status.ASSIGNED if assignees else Claim.Status.CANDIDATE,
+        )
+        for i in range(count)
+    )
+
+
+# --- Who may -------------------------------------------------------------------------------
+
+
+def _endpoints(article):
+    return [
+        ("get", ARTICLES),
+        ("post", ARTICLES),
+        ("get", detail_url(article)),
+        ("post", extract_url(article)),
+    ]
+
+
+def test_anonymous_clients_get_401_everywhere(api, article):
+    for method, url in _endpoints(article):
+        assert_error(getattr(api, method)(url, {"body": "Text."}), 401, "not_authenticated")
+    assert Article.objects.count() == 1
+
+
+def test_users_without_a_newsroom_role_get_403_everywhere(api, outsider, article):
+    api.force_authenticate(outsider)
+    for method, url in _endpoints(article):
+        assert_error(getattr(api, method)(url, {"body": "Text."}), 403, "permission_denied")
+    assert Article.objects.count() == 1
+    assert Article.objects.get().extraction_status == Article.ExtractionStatus.DONE
+
+
+def test_editor_lists_articles_without_bodies(api, editor, article):
+    api.force_authenticate(editor)
+    response = api.get(ARTICLES)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 1
+    assert data["next"] is None and data["previous"] is None
+    [row] = data["results"]
+    assert row["id"] == article.pk
+    assert row["title"] == article.title
+    assert row["claim_count"] == 19
+    assert row["submitted_by"] == "erin"
+    assert row["extraction_status"] == "done"
+    assert "body" not in row
+
+
+def test_reviewers_list_only_articles_holding_their_claims(api, editor, reviewer, other_reviewer, article):
+    api.force_authenticate(reviewer)
+    assert api.get(ARTICLES).json()["count"] == 0
+    assign(article.claims.first(), reviewer, editor)
+    assert [a["id"] for a in api.get(ARTICLES).json()["results"]] == [article.pk]
+    api.force_authenticate(other_reviewer)
+    assert api.get(ARTICLES).json()["count"] == 0
+
+
+def test_editor_reads_an_article_with_body_and_claims(api, editor, article):
+    api.force_authenticate(editor)
+    data = api.get(detail_url(article)).json()
+    assert data["body"] == article.body
+    assert data["source_url"] == "https://example.org/nato-summit"
+    assert data["outlet"] == "Example Wire"
+    assert data["submitted_by"] == "erin"
+    assert data["extraction_error"] == ""
+    assert len(data["claims"]) == 19
+    starts = [c["start"] for c in data["claims"]]
+    assert starts == sorted(starts)
+    claim = data["claims"][0]
+    assert set(claim) == {
+        "id", "article", "start", "end", "text", "checkworthiness", "checkworthy", "claim_type", "speaker",
+        "status", "priority", "due_date", "assignee", "assignee_username", "created_at", "updated_at",
+    }  # fmt: skip
+    assert data["body"][claim["start"] : claim["end"]] == claim["text"]
+
+
+def test_reviewer_reads_an_article_of_theirs_with_only_their_claims(api, editor, reviewer, other_reviewer, article):
+    api.force_authenticate(reviewer)
+    assert_error(api.get(detail_url(article)), 404, "not_found")
+    claim = article.claims.first()
+    assign(claim, reviewer, editor)
+    data = api.get(detail_url(article)).json()
+    assert [c["id"] for c in data["claims"]] == [claim.pk]
+    assert data["claims"][0]["assignee_username"] == "rita"
+    api.force_authenticate(other_reviewer)
+    assert_error(api.get(detail_url(article)), 404, "not_found")
+
+
+def test_unknown_and_malformed_ids_are_json_404s(api, editor, article):
+    api.force_authenticate(editor)
+    assert_error(api.get(f"{ARTICLES}999999/"), 404, "not_found")
+    assert_error(api.get(f"{ARTICLES}abc/"), 404, "not_found")
+    assert_error(api.get("/api/v1/no-such-thing/"), 404, "not_found")
+    assert_error(api.get("/api/v1/articles"), 404, "not_found")  # no trailing slash
+
+
+def test_unsupported_methods_are_405(api, editor, article):
+    api.force_authenticate(editor)
+    assert_error(api.delete(detail_url(article)), 405, "method_not_allowed")
+    assert_error(api.put(detail_url(article), {"body": "x"}), 405, "method_not_allowed")
+    assert_error(api.get(extract_url(article)), 405, "method_not_allowed")
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+# --- Submitting -----------------------------------------------------------------------------
+
+
+def test_editor_submits_an_article_and_extraction_is_queued_after_commit(
+    api, editor, django_capture_on_commit_callbacks
+):
+    api.force_authenticate(editor)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api.post(ARTICLES, {"body": "The minister said unemployment fell by 3% last year.\nMore."})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    article = Article.objects.get()
+    assert data["id"] == article.pk
+    assert data["title"] == "The minister said unemployment fell by 3% last year."
+    assert data["body"] == article.body
+    assert data["extraction_status"] == "pending"
+    assert data["submitted_by"] == "erin"
+    assert data["language"] == "en"
+    assert data["claims"] == []
+    assert len(callbacks) == 1  # the extraction task, sent only once the row is committed
+    assert Event.objects.filter(article=article, action="article.submitted").count() == 1
+
+
+def test_editor_submits_every_field(api, editor, django_capture_on_commit_callbacks):
+    api.force_authenticate(editor)
+    payload = {
+        "title": "  Budget speech  ",
+        "body": "Body text.\r\nSecond line.",
+        "source_url": "https://example.org/budget",
+        "outlet": "Example Times",
+        "byline": "A. Writer",
+        "published_on": "2025-06-24",
+        "language": "fr",
+        "extract": False,
+    }
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api.post(ARTICLES, payload)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["title"] == "Budget speech"
+    assert data["body"] == "Body text.\nSecond line."  # line endings normalised, nothing else
+    assert data["published_on"] == "2025-06-24"
+    assert (data["source_url"], data["outlet"], data["byline"], data["language"]) == (
+        "https://example.org/budget",
+        "Example Times",
+        "A. Writer",
+        "fr",
+    )
+    assert callbacks == []
+    assert Article.objects.get().extraction_requested_at is None
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "other_reviewer"])
+def test_reviewers_may_not_submit_articles(api, request, persona):
+    api.force_authenticate(request.getfixturevalue(persona))
+    assert_error(api.post(ARTICLES, {"body": "Some text."}), 403, "permission_denied")
+    assert Article.objects.count() == 0
+
+
+def test_admins_may_submit_articles(api, admin_user):
+    api.force_authenticate(admin_user)
+    assert api.post(ARTICLES, {"body": "Admin text.", "extract": False}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({}, "body"),
+        ({"body": ""}, "body"),
+        ({"body": "   \n\t  "}, "body"),
+        ({"body": None}, "body"),
+        ({"body": "Half\x00way"}, "body"),
+        ({"body": "Bell\x07"}, "body"),
+        ({"body": 12345}, "body"),
+        ({"body": True}, "body"),
+        ({"body": ["a", "list"]}, "body"),
+        ({"body": {"an": "object"}}, "body"),
+        ({"body": "Text.", "title": 7}, "title"),
+        ({"body": "Text.", "title": "t" * 301}, "title"),
+        ({"body": "Text.", "source_url": "not a url"}, "source_url"),
+        ({"body": "Text.", "source_url": "javascript:alert(1)"}, "source_url"),
+        ({"body": "Text.", "source_url": "ftp://example.org/file"}, "source_url"),
+        ({"body": "Text.", "published_on": "24/06/2025"}, "published_on"),
+        ({"body": "Text.", "published_on": "2025-02-30"}, "published_on"),
+        ({"body": "Text.", "published_on": 20250624}, "published_on"),
+        ({"body": "Text.", "extract": "perhaps"}, "extract"),
+        ({"body": "Text.", "outlet": "o" * 201}, "outlet"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field_and_stores_nothing(api, editor, payload, field):
+    api.force_authenticate(editor)
+    error = assert_error(api.post(ARTICLES, payload), 400, "invalid", field)
+    assert field in error["message"]
+    assert Article.objects.count() == 0
+
+
+def test_a_body_over_the_limit_is_refused(api, editor, settings):
+    settings.ARTICLE_MAX_CHARS = 100
+    api.force_authenticate(editor)
+    error = assert_error(api.post(ARTICLES, {"body": "x" * 101}), 400, "invalid", "body")
+    assert "limit is 100" in error["fields"]["body"][0]
+    assert api.post(ARTICLES, {"body": "x" * 100, "extract": False}).status_code == 201
+    assert Article.objects.count() == 1
+
+
+def test_malformed_json_is_a_parse_error(api, editor):
+    api.force_authenticate(editor)
+    response = api.post(ARTICLES, '{"body": "unterminated', content_type="application/json")
+    assert_error(response, 400, "parse_error")
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize("payload", ['["body"]', '"just a string"', "42", "null"])
+def test_json_that_is_not_an_object_is_refused(api, editor, payload):
+    api.force_authenticate(editor)
+    response = api.post(ARTICLES, payload, content_type="application/json")
+    assert_error(response, 400, "invalid", "non_field_errors")
+    assert Article.objects.count() == 0
+
+
+def test_markup_in_a_body_is_stored_verbatim_and_returned_as_a_json_string(api, editor):
+    body = '<script>alert("x")</script> The minister said <b>crime</b> fell by 20% & more.'
+    api.force_authenticate(editor)
+    response = api.post(ARTICLES, {"body": body, "extract": False})
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["body"] == body
+    assert Article.objects.get().body == body
+    assert api.get(detail_url(Article.objects.get())).json()["body"] == body
+
+
+# --- Re-extraction --------------------------------------------------------------------------
+
+
+def test_editor_queues_re_extraction_and_keeps_the_claims(api, editor, article, django_capture_on_commit_callbacks):
+    api.force_authenticate(editor)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api.post(extract_url(article))
+    assert response.status_code == 202, response.content
+    assert response.json()["extraction_status"] == "pending"
+    assert len(response.json()["claims"]) == 19
+    assert len(callbacks) == 1
+    assert Event.objects.filter(article=article, action="article.extraction_requested").count() == 2
+
+
+def test_reviewers_may_not_re_extract(api, editor, reviewer, other_reviewer, article):
+    assign(article.claims.first(), reviewer, editor)
+    api.force_authenticate(reviewer)
+    assert_error(api.post(extract_url(article)), 403, "permission_denied")
+    api.force_authenticate(other_reviewer)
+    assert_error(api.post(extract_url(article)), 404, "not_found")
+    article.refresh_from_db()
+    assert article.extraction_status == Article.ExtractionStatus.DONE
+
+
+# --- Tokens ---------------------------------------------------------------------------------
+
+
+def test_a_token_from_the_login_endpoint_authenticates(api, editor):
+    response = api.post("/api/v1/auth/token/", {"username": "erin", "password": PASSWORD})
+    assert response.status_code == 200, response.content
+    token = response.json()["token"]
+    assert api.post("/api/v1/auth/token/", {"username": "erin", "password": PASSWORD}).json()["token"] == token
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get(ARTICLES).status_code == 200
+    assert api.post(ARTICLES, {"body": "Sent with a token.", "extract": False}).status_code == 201
+    assert Article.objects.get().submitted_by == editor
+
+
+def test_wrong_credentials_and_bad_tokens_are_refused(api, editor, outsider):
+    assert_error(
+        api.post("/api/v1/auth/token/", {"username": "erin", "password": "wrong"}), 400, "invalid", "non_field_errors"
+    )
+    assert_error(api.post("/api/v1/auth/token/", {"username": "erin"}), 400, "invalid", "password")
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert_error(api.get(ARTICLES), 401, "not_authenticated")
+    # An outsider may hold a token, but it opens nothing.
+    api.credentials()
+    token = api.post("/api/v1/auth/token/", {"username": "olga", "password": PASSWORD}).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert_error(api.get(ARTICLES), 403, "permission_denied")
+
+
+# --- Query budgets --------------------------------------------------------------------------
+
+
+def _make_articles(editor, editor2, count: int) -> None:
+    for i in range(count):
+        art = services.article_create(
+            submitted_by=[editor, editor2, None][i % 3], body=f"Article {i}. It says 5% more.", extract=False
+        )
+        add_claims(art, 3)
+
+
+@pytest.mark.parametrize("persona", ["editor", "reviewer"])
+def test_article_list_query_count_does_not_grow_with_rows(
+    api, editor, editor2, reviewer, article, django_assert_num_queries, request, persona
+):
+    user = request.getfixturevalue(persona)
+    for claim in article.claims.all()[:2]:
+        assign(claim, reviewer, editor)
+    _make_articles(editor, editor2, 2)
+    # 1 role lookup, 1 count, 1 page (claim counts annotated, submitter joined)
+    api.force_authenticate(fresh(user))
+    with django_assert_num_queries(3):
+        assert api.get(ARTICLES).status_code == 200
+    _make_articles(editor, editor2, 60)
+    api.force_authenticate(fresh(user))
+    with django_assert_num_queries(3):
+        response = api.get(ARTICLES)
+    assert len(response.json()["results"]) == (50 if persona == "editor" else 1)
+
+
+def test_article_detail_query_count_does_not_grow_with_claims(
+    api, editor, reviewer, other_reviewer, article, django_assert_num_queries
+):
+    small = services.article_create(submitted_by=editor, body="Short article. Unemployment is 5%.", extract=False)
+    add_claims(small, 2, assignees=[reviewer])
+    add_claims(article, 60, assignees=[reviewer, other_reviewer])
+    # 1 role lookup, 1 article with its submitter, 1 claims with their assignees
+    for target, expected_claims in [(small, 2), (article, 79)]:
+        api.force_authenticate(fresh(editor))
+        with django_assert_num_queries(3):
+            response = api.get(detail_url(target))
+        assert len(response.json()["claims"]) == expected_claims

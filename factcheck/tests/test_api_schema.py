@@ -1,0 +1,120 @@
+"""The API as a whole: the OpenAPI document (no warnings, every endpoint, every error response),
+the schema and docs pages, and the one error format for every kind of failure."""
+
+import json
+
+import pytest
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.management import call_command
+from rest_framework import exceptions
+
+from factcheck.api import exception_handler
+from reviews.workflow import NotAllowed, WorkflowError
+
+ENDPOINTS = {
+    "/api/v1/auth/token/": {"post"},
+    "/api/v1/articles/": {"get", "post"},
+    "/api/v1/articles/{id}/": {"get"},
+    "/api/v1/articles/{id}/extract/": {"post"},
+    "/api/v1/claims/": {"get"},
+    "/api/v1/claims/{id}/": {"get"},
+    "/api/v1/claims/{id}/accept/": {"post"},
+    "/api/v1/claims/{id}/reject/": {"post"},
+    "/api/v1/claims/{id}/assign/": {"post"},
+    "/api/v1/claims/{id}/sources/": {"get", "post"},
+    "/api/v1/claims/{id}/ruling/": {"post"},
+    "/api/v1/sources/{id}/": {"delete"},
+    "/api/v1/rulings/{id}/": {"get"},
+    "/api/v1/rulings/{id}/approve/": {"post"},
+    "/api/v1/rulings/{id}/return/": {"post"},
+    "/api/v1/rulings/{id}/publish/": {"post"},
+    "/api/v1/ratings/": {"get"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("schema") / "openapi.json"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(out))
+    return json.loads(out.read_text())
+
+
+def test_the_schema_generates_without_warnings_and_lists_every_endpoint(schema):
+    assert schema["openapi"].startswith("3.")
+    assert {path: set(operations) for path, operations in schema["paths"].items()} == ENDPOINTS
+
+
+def test_every_operation_documents_its_errors_in_the_error_format(schema):
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert any(code.startswith("2") for code in responses), (method, path)
+            for code, response in responses.items():
+                if not code.startswith("2"):
+                    assert response["content"]["application/json"]["schema"] == error_ref, (method, path, code)
+            if path != "/api/v1/auth/token/":
+                assert {"401", "403"} <= set(responses), (method, path)
+            if "{id}" in path:
+                assert "404" in responses, (method, path)
+            if method == "post" and path != "/api/v1/auth/token/":
+                assert "400" in responses or path.endswith("/publish/") or path.endswith("/extract/"), (method, path)
+
+
+def test_the_claim_queue_documents_its_filters_and_pagination(schema):
+    operation = schema["paths"]["/api/v1/claims/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"status", "reviewer", "article", "checkworthy", "page"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedClaimList")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [None, "outsider", "reviewer"])
+def test_schema_and_docs_are_open_to_everyone(api, request, persona):
+    if persona:
+        api.force_authenticate(request.getfixturevalue(persona))
+    response = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert "/api/v1/claims/{id}/assign/" in json.loads(response.content)["paths"]
+    response = api.get("/api/v1/docs/")
+    assert response.status_code == 200
+    assert b"/api/v1/schema/" in response.content
+
+
+# --- The error format, for failures the endpoint tests do not reach ---------------------------
+
+
+def _handle(exc):
+    response = exception_handler(exc, {})
+    return response.status_code, response.data["error"]
+
+
+def test_service_errors_map_to_their_status_and_code():
+    assert _handle(WorkflowError("Nope.", code="source_required")) == (
+        409,
+        {"code": "source_required", "message": "Nope."},
+    )
+    assert _handle(NotAllowed("Editors only.")) == (403, {"code": "permission_denied", "message": "Editors only."})
+    status, error = _handle(ObjectDoesNotExist())
+    assert (status, error["code"]) == (404, "not_found")
+
+
+def test_validation_errors_name_their_fields():
+    status, error = _handle(ValidationError({"body": "Too long.", "__all__": "Broken."}))
+    assert status == 400
+    assert error["fields"] == {"body": ["Too long."], "non_field_errors": ["Broken."]}
+    assert error["code"] == "invalid" and "body: Too long." in error["message"]
+    assert _handle(ValidationError("Plain."))[1]["fields"] == {"non_field_errors": ["Plain."]}
+    nested = exceptions.ValidationError({"sources": [{"url": ["Bad."]}, {}], "title": "Empty."})
+    assert _handle(nested)[1]["fields"] == {"sources.0.url": ["Bad."], "title": ["Empty."]}
+
+
+def test_drf_errors_use_the_api_codes():
+    assert _handle(exceptions.NotAuthenticated())[1]["code"] == "not_authenticated"
+    assert _handle(exceptions.AuthenticationFailed())[1]["code"] == "not_authenticated"
+    assert _handle(exceptions.Throttled(wait=5)) == (
+        429,
+        {"code": "throttled", "message": "Request was throttled. Expected available in 5 seconds."},
+    )
+    assert _handle(exceptions.ParseError())[1]["code"] == "parse_error"
+    assert _handle(exceptions.MethodNotAllowed("PATCH"))[1]["code"] == "method_not_allowed"
+    assert exception_handler(RuntimeError("a bug"), {}) is None  # a 500, left to Django

@@ -1,0 +1,26 @@
+"""Query-string filters of the claim queue in the API."""
+
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from articles.models import Claim
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row id. NumberFilter alone would accept 1.5, and the schema would call it a number."""
+
+    field_class = forms.IntegerField
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Claim.Status.choices)
+    reviewer = IdFilter(field_name="assignee")  # a user id
+    article = IdFilter(field_name="article")
+    checkworthy = django_filters.BooleanFilter(help_text="true: only check-worthy claims.")
+
+    class Meta:
+        model = Claim
+        fields = ["status", "reviewer", "article", "checkworthy"]
