@@ -108,12 +108,16 @@ def article_extract(*, article_id: int) -> int | None:
 
     1. Claim the article (conditional UPDATE to running).
     2. Run the pure-Python pipeline outside any transaction: it may take a while.
-    3. In one transaction: insert the claims whose spans are new, mark done, write the event.
-       The unique (article, start, end) constraint makes a second run add nothing.
+    3. In one transaction, with the article row locked and still ours: drop untriaged
+       candidates whose text no longer matches the (edited) body, insert the claims whose
+       spans are new, mark done, write the event. Claims with editorial work are never
+       touched, and the unique (article, start, end) constraint makes a second run add nothing.
     """
     if not _claim_for_extraction(article_id):
         return None
-    article = Article.objects.only("id", "body", "extraction_status").get(pk=article_id)
+    article = Article.objects.only("id", "body", "extraction_status").filter(pk=article_id).first()
+    if article is None:
+        return None
     try:
         candidates = extraction.extract(article.body)
     except Exception as exc:
@@ -132,7 +136,21 @@ def article_extract(*, article_id: int) -> int | None:
             )
         return None
     with transaction.atomic():
-        existing = set(Claim.objects.filter(article_id=article_id).values_list("start", "end"))
+        # Deleted, or re-queued after an edit while we ran: the newer run will store claims.
+        if not Article.objects.select_for_update().filter(pk=article_id, extraction_status=Status.RUNNING).exists():
+            return None
+        body = article.body
+        existing = set()
+        outdated = []
+        for pk, start, end, text, status in Claim.objects.filter(article_id=article_id).values_list(
+            "pk", "start", "end", "text", "status"
+        ):
+            if body[start:end] != text and status == Claim.Status.CANDIDATE:
+                outdated.append(pk)
+            else:
+                existing.add((start, end))
+        if outdated:
+            Claim.objects.filter(pk__in=outdated).delete()
         new = [
             Claim(
                 article_id=article_id,
@@ -156,7 +174,7 @@ def article_extract(*, article_id: int) -> int | None:
             action="article.extracted",
             from_state=Status.RUNNING,
             to_state=Status.DONE,
-            note=f"{len(new)} new claim(s)",
+            note=f"{len(new)} new claim(s)" + (f", {len(outdated)} outdated candidate(s) removed" if outdated else ""),
         )
     return len(new)
 

@@ -1,0 +1,235 @@
+"""The review workflow in the admin console.
+
+Assignments and events are history: read-only. Sources and rulings are created by the
+workflow (the web UI and the API), so the admin only corrects their wording; a ruling's
+status changes through the approve/publish actions, which call the services. The rating
+scale is the admins' own to edit.
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from factcheck.admin import ArticleFilter, ClaimFilter, ReadOnlyAdminMixin, run_service_action
+
+from . import services
+from .models import Assignment, Event, Rating, Ruling, Source
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+# --- Inlines on the claim page ----------------------------------------------------------------
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class SourceInline(ReadOnlyInline):
+    model = Source
+    fields = ("kind", "title", "url", "publisher", "accessed_on", "added_by", "created_at")
+    select_related = ("added_by",)
+    show_change_link = True
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ("reviewer", "assigned_by", "assigned_at", "active")
+    select_related = ("reviewer", "assigned_by")
+
+
+class RulingInline(ReadOnlyInline):
+    model = Ruling
+    fields = ("rating", "summary", "status", "reviewer", "approved_by", "approved_at", "published_at")
+    select_related = ("rating", "reviewer", "approved_by")
+    show_change_link = True
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ("created_at", "action", "from_state", "to_state", "actor", "note")
+    select_related = ("actor",)
+    verbose_name_plural = "history"
+
+
+# --- Model admins -------------------------------------------------------------------------------
+
+
+def _claim_text(claim) -> str:
+    return Truncator(claim.text).chars(80)
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    class Form(forms.ModelForm):
+        class Meta:
+            model = Rating
+            fields = ("name", "slug", "value", "order", "colour", "description", "active")
+
+        def clean_colour(self):
+            colour = self.cleaned_data["colour"]
+            if not _HEX_COLOUR.match(colour):
+                raise ValidationError("Enter a hex colour such as #15803d.")
+            return colour.lower()
+
+    form = Form
+    list_display = ("name", "slug", "value", "order", "colour", "swatch", "active", "description")
+    list_display_links = ("name",)
+    list_editable = ("order", "colour", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("order", "id")
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", self.Form)
+        return super().get_changelist_form(request, **kwargs)
+
+    @admin.display(description="")
+    def swatch(self, rating: Rating) -> str:
+        return format_html(
+            '<span style="display:inline-block;width:1.5em;height:1em;background:{}"></span>', rating.colour
+        )
+
+
+@admin.register(Ruling)
+class RulingAdmin(admin.ModelAdmin):
+    list_display = ("summary", "claim_text", "rating", "status", "reviewer", "approved_by", "published_at", "public")
+    list_filter = ("status", "rating")
+    search_fields = ("summary", "explanation", "claim__text")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "rating", "reviewer", "approved_by")
+    fields = (
+        "claim",
+        "rating",
+        "status",
+        "summary",
+        "explanation",
+        "reviewer",
+        "return_note",
+        "approved_by",
+        "approved_at",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
+    # Status, verdict and people change only through the workflow; admins may correct wording.
+    readonly_fields = (
+        "claim",
+        "rating",
+        "status",
+        "reviewer",
+        "return_note",
+        "approved_by",
+        "approved_at",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
+    actions = ("approve", "publish")
+
+    def has_add_permission(self, request):
+        return False  # rulings are proposed by the assigned reviewer
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_text(self, ruling: Ruling) -> str:
+        return _claim_text(ruling.claim)
+
+    @admin.display(description="public page")
+    def public(self, ruling: Ruling) -> str:
+        if ruling.status != Ruling.Status.PUBLISHED:
+            return "-"
+        try:
+            url = reverse("factcheck-public", args=[ruling.pk])
+        except NoReverseMatch:
+            return "-"
+        return format_html('<a href="{}">view</a>', url)
+
+    @admin.action(description="Approve selected rulings")
+    def approve(self, request, queryset):
+        run_service_action(
+            self, request, queryset, lambda r: services.ruling_approve(ruling=r, actor=request.user), done="approved"
+        )
+
+    @admin.action(description="Publish selected rulings")
+    def publish(self, request, queryset):
+        run_service_action(
+            self, request, queryset, lambda r: services.ruling_publish(ruling=r, actor=request.user), done="published"
+        )
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("title", "kind", "publisher", "claim_text", "added_by", "created_at")
+    list_filter = ("kind", ClaimFilter)
+    search_fields = ("title", "publisher", "url", "excerpt")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "added_by")
+    fields = ("claim", "kind", "title", "url", "publisher", "excerpt", "accessed_on", "added_by", "created_at")
+    readonly_fields = ("claim", "added_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # added by the assigned reviewer (source_add), with an event row
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removed through source_remove, which records the removal
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_text(self, source: Source) -> str:
+        return _claim_text(source.claim)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("claim_text", "reviewer", "assigned_by", "assigned_at", "active")
+    list_filter = ("active", ("reviewer", admin.RelatedOnlyFieldListFilter), ClaimFilter)
+    search_fields = ("claim__text", "reviewer__username", "reviewer__last_name")
+    date_hierarchy = "assigned_at"
+    list_select_related = ("claim", "reviewer", "assigned_by")
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_text(self, assignment: Assignment) -> str:
+        return _claim_text(assignment.claim)
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail: read-only. Filter by action, or by article or claim through the
+    "History" links on their pages (``?article=<id>``, ``?claim=<id>``)."""
+
+    list_display = ("created_at", "action", "from_state", "to_state", "article", "claim_text", "actor", "note")
+    list_filter = ("action", ArticleFilter, ClaimFilter)
+    search_fields = ("action", "note")
+    date_hierarchy = "created_at"
+    list_select_related = ("article", "claim", "actor")
+    fields = ("created_at", "action", "from_state", "to_state", "article", "claim", "actor", "note")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "claim", "actor")
+            .defer("article__body", "article__extraction_error")
+        )
+
+    @admin.display(description="claim")
+    def claim_text(self, event: Event) -> str:
+        return _claim_text(event.claim) if event.claim_id else "-"

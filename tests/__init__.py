@@ -1,0 +1,1 @@
+"""End-to-end tests: the whole product with a real worker process (see conftest.py)."""
