@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make run` serves on 127.0.0.1:$(PORT); SITE_URL follows unless it is set.
+PORT ?= 8000
 
 .PHONY: run test lint format install clean
 
@@ -14,11 +16,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The demo: embedded database and broker (under var/, or FACTCHECK_VAR_DIR), seed article,
+# demo logins, then the web server and the worker (with beat) under honcho. Ctrl-C stops both.
+run: export DEBUG := $(or $(DEBUG),true)
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
+run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: $(STAMP)
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seeds
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-true} exec $(VENV)/bin/honcho -f Procfile start
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "factcheck: $(SITE_URL)/  (web + worker starting; Ctrl-C stops both)"
+	@echo
+	exec honcho -f Procfile --env /dev/null start -p $(PORT)
 
 test: $(STAMP)
 	CELERY_TASK_DEFAULT_QUEUE=$${CELERY_TASK_DEFAULT_QUEUE:-factcheck-test} $(PY) -m pytest $(PYTEST_ARGS)
