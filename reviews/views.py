@@ -154,6 +154,30 @@ def _done(request, claim_pk: int, message: str):
     return redirect("claim-detail", pk=claim_pk)
 
 
+def _act(request, claim_pk: int, action, message: str):
+    """Run one service call for a button without a form."""
+    try:
+        action()
+    except WorkflowError as exc:
+        return _refused(request, claim_pk, exc)
+    return _done(request, claim_pk, message)
+
+
+def _act_with_form(request, claim: Claim, form, form_name: str, action, message):
+    """Validate ``form``, run one service call with its data; on errors, re-render the claim
+    page with the bound form (400). ``message`` may be a function of the cleaned data."""
+    if form.is_valid():
+        try:
+            action(**form.cleaned_data)
+        except WorkflowError as exc:
+            return _refused(request, claim.pk, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _done(request, claim.pk, message(form.cleaned_data) if callable(message) else message)
+    return _claim_page(request, claim, status=400, **{form_name: form})
+
+
 # --- Claim actions --------------------------------------------------------------------------
 
 
@@ -161,73 +185,56 @@ def _done(request, claim_pk: int, message: str):
 @require_POST
 def claim_accept(request, pk: int):
     claim = _get_claim_for_user(request, pk)
-    try:
-        services.claim_accept(claim=claim, actor=request.user)
-    except WorkflowError as exc:
-        return _refused(request, claim.pk, exc)
-    return _done(request, claim.pk, "Claim accepted.")
+    return _act(request, claim.pk, lambda: services.claim_accept(claim=claim, actor=request.user), "Claim accepted.")
 
 
 @newsroom_required
 @require_POST
 def claim_reject(request, pk: int):
     claim = _get_claim_for_user(request, pk)
-    try:
-        services.claim_reject(claim=claim, actor=request.user)
-    except WorkflowError as exc:
-        return _refused(request, claim.pk, exc)
-    return _done(request, claim.pk, "Claim rejected.")
+    return _act(request, claim.pk, lambda: services.claim_reject(claim=claim, actor=request.user), "Claim rejected.")
 
 
 @newsroom_required
 @require_POST
 def claim_assign(request, pk: int):
     claim = _get_claim_for_user(request, pk)
-    form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_assign(claim=claim, actor=request.user, **form.cleaned_data)
-        except WorkflowError as exc:
-            return _refused(request, claim.pk, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, claim.pk, f"Claim assigned to {form.cleaned_data['reviewer'].get_username()}.")
-    return _claim_page(request, claim, status=400, assign_form=form)
+    return _act_with_form(
+        request,
+        claim,
+        AssignForm(request.POST),
+        "assign_form",
+        lambda **data: services.claim_assign(claim=claim, actor=request.user, **data),
+        lambda data: f"Claim assigned to {data['reviewer'].get_username()}.",
+    )
 
 
 @newsroom_required
 @require_POST
 def source_add(request, pk: int):
     claim = _get_claim_for_user(request, pk)
-    form = SourceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.source_add(claim=claim, actor=request.user, **form.cleaned_data)
-        except WorkflowError as exc:
-            return _refused(request, claim.pk, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, claim.pk, "Source added.")
-    return _claim_page(request, claim, status=400, source_form=form)
+    return _act_with_form(
+        request,
+        claim,
+        SourceForm(request.POST),
+        "source_form",
+        lambda **data: services.source_add(claim=claim, actor=request.user, **data),
+        "Source added.",
+    )
 
 
 @newsroom_required
 @require_POST
 def ruling_submit(request, pk: int):
     claim = _get_claim_for_user(request, pk)
-    form = RulingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ruling_submit(claim=claim, actor=request.user, **form.cleaned_data)
-        except WorkflowError as exc:
-            return _refused(request, claim.pk, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, claim.pk, "Ruling submitted for approval.")
-    return _claim_page(request, claim, status=400, ruling_form=form)
+    return _act_with_form(
+        request,
+        claim,
+        RulingForm(request.POST),
+        "ruling_form",
+        lambda **data: services.ruling_submit(claim=claim, actor=request.user, **data),
+        "Ruling submitted for approval.",
+    )
 
 
 # --- Ruling actions -------------------------------------------------------------------------
@@ -237,39 +244,35 @@ def ruling_submit(request, pk: int):
 @require_POST
 def ruling_approve(request, pk: int):
     ruling = _get_ruling_for_user(request, pk)
-    try:
-        services.ruling_approve(ruling=ruling, actor=request.user)
-    except WorkflowError as exc:
-        return _refused(request, ruling.claim_id, exc)
-    return _done(request, ruling.claim_id, "Ruling approved.")
+    return _act(
+        request, ruling.claim_id, lambda: services.ruling_approve(ruling=ruling, actor=request.user), "Ruling approved."
+    )
 
 
 @newsroom_required
 @require_POST
 def ruling_return(request, pk: int):
     ruling = _get_ruling_for_user(request, pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ruling_return(ruling=ruling, actor=request.user, **form.cleaned_data)
-        except WorkflowError as exc:
-            return _refused(request, ruling.claim_id, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, ruling.claim_id, "Ruling returned to the reviewer.")
-    return _claim_page(request, _get_claim_for_user(request, ruling.claim_id), status=400, return_form=form)
+    return _act_with_form(
+        request,
+        _get_claim_for_user(request, ruling.claim_id),
+        ReturnForm(request.POST),
+        "return_form",
+        lambda **data: services.ruling_return(ruling=ruling, actor=request.user, **data),
+        "Ruling returned to the reviewer.",
+    )
 
 
 @newsroom_required
 @require_POST
 def ruling_publish(request, pk: int):
     ruling = _get_ruling_for_user(request, pk)
-    try:
-        services.ruling_publish(ruling=ruling, actor=request.user)
-    except WorkflowError as exc:
-        return _refused(request, ruling.claim_id, exc)
-    return _done(request, ruling.claim_id, "Ruling published.")
+    return _act(
+        request,
+        ruling.claim_id,
+        lambda: services.ruling_publish(ruling=ruling, actor=request.user),
+        "Ruling published.",
+    )
 
 
 # --- Public pages (no login) ----------------------------------------------------------------
