@@ -5,6 +5,6 @@ code-point offsets (``text[c.start:c.end] == c.text``). The worker, the
 ``extract_claims`` command and the tests all call this one function.
 """
 
-from .pipeline import CHECKWORTHY_THRESHOLD, ClaimCandidate, extract, extract_sentence
+from .pipeline import CHECKWORTHY_THRESHOLD, ClaimCandidate, extract, extract_sentence, extract_sentences
 
-__all__ = ["CHECKWORTHY_THRESHOLD", "ClaimCandidate", "extract", "extract_sentence"]
+__all__ = ["CHECKWORTHY_THRESHOLD", "ClaimCandidate", "extract", "extract_sentence", "extract_sentences"]

@@ -163,3 +163,9 @@ class SpeakerResolver:
         if speaker:
             self.last_speaker = speaker
         return speaker
+
+
+def attribute_speakers(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The speaker of each unit ``text[start:end]``, in order; "" for the outlet's own voice."""
+    resolver = SpeakerResolver()
+    return [resolver.speaker_of(text[start:end]) for start, end in spans]
