@@ -17,6 +17,9 @@ class Article(models.Model):
     byline = models.CharField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
+    # The language the extractor recognised in the body ("und" when unsure); the check-worthiness
+    # model is trained on English, so the UI flags articles in other languages.
+    detected_language = models.CharField(max_length=16, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -86,13 +89,19 @@ class Claim(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
     )
+    # The claim's text is no longer in the (edited) article body. Claims with editorial work are
+    # kept and flagged rather than deleted; their offsets refer to the body as it was.
+    stale = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["article_id", "start"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_unique_span"),
+            # One live claim per span; stale claims keep the offsets of an older body.
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], condition=Q(stale=False), name="claim_unique_span"
+            ),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),
             models.CheckConstraint(
                 condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1), name="claim_score_0_1"

@@ -12,7 +12,7 @@ from factcheck import roles
 from reviews.events import record_event
 from reviews.workflow import NotAllowed
 
-from . import extraction
+from . import extraction, reconcile
 from .models import Article, Claim
 from .validation import clean_body, clean_text, clean_url, default_title
 
@@ -108,10 +108,10 @@ def article_extract(*, article_id: int) -> int | None:
 
     1. Claim the article (conditional UPDATE to running).
     2. Run the pure-Python pipeline outside any transaction: it may take a while.
-    3. In one transaction, with the article row locked and still ours: drop untriaged
-       candidates whose text no longer matches the (edited) body, insert the claims whose
-       spans are new, mark done, write the event. Claims with editorial work are never
-       touched, and the unique (article, start, end) constraint makes a second run add nothing.
+    3. In one transaction, with the article row locked and still ours: reconcile the stored
+       claims with the new units (kept, moved, refreshed, new; gone ones deleted if untouched,
+       marked stale if they carry work), mark done, write the event. A second run finds every
+       claim in place and changes nothing.
     """
     if not _claim_for_extraction(article_id):
         return None
@@ -139,44 +139,91 @@ def article_extract(*, article_id: int) -> int | None:
         # Deleted, or re-queued after an edit while we ran: the newer run will store claims.
         if not Article.objects.select_for_update().filter(pk=article_id, extraction_status=Status.RUNNING).exists():
             return None
-        body = article.body
-        existing = set()
-        outdated = []
-        for pk, start, end, text, status in Claim.objects.filter(article_id=article_id).values_list(
-            "pk", "start", "end", "text", "status"
-        ):
-            if body[start:end] != text and status == Claim.Status.CANDIDATE:
-                outdated.append(pk)
-            else:
-                existing.add((start, end))
-        if outdated:
-            Claim.objects.filter(pk__in=outdated).delete()
-        new = [
-            Claim(
-                article_id=article_id,
-                start=c.start,
-                end=c.end,
-                text=c.text,
-                checkworthiness=c.checkworthiness,
-                checkworthy=c.checkworthy,
-                claim_type=c.claim_type,
-                speaker=c.speaker[:200],
-                priority=Claim.Priority.HIGH if c.checkworthiness >= 0.75 else Claim.Priority.NORMAL,
-            )
-            for c in candidates
-            if (c.start, c.end) not in existing
-        ]
-        Claim.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-        Article.objects.filter(pk=article_id).update(extraction_status=Status.DONE, extracted_at=timezone.now())
+        counts = _apply_plan(article, candidates)
+        Article.objects.filter(pk=article_id).update(
+            extraction_status=Status.DONE,
+            extracted_at=timezone.now(),
+            detected_language=_detect_language(article.body),
+        )
         record_event(
             article=article,
             actor=None,
             action="article.extracted",
             from_state=Status.RUNNING,
             to_state=Status.DONE,
-            note=f"{len(new)} new claim(s)" + (f", {len(outdated)} outdated candidate(s) removed" if outdated else ""),
+            note=", ".join(f"{n} {what}" for what, n in counts.items() if n) or "no changes",
         )
-    return len(new)
+    return counts["new"]
+
+
+def _new_claim(article_id: int, c: extraction.ClaimCandidate) -> Claim:
+    return Claim(
+        article_id=article_id,
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        checkworthiness=c.checkworthiness,
+        checkworthy=c.checkworthy,
+        claim_type=c.claim_type,
+        speaker=c.speaker[:200],
+        priority=_priority(c.checkworthiness),
+    )
+
+
+def _priority(score: float) -> int:
+    return Claim.Priority.HIGH if score >= 0.75 else Claim.Priority.NORMAL
+
+
+def _apply_plan(article: Article, candidates: list[extraction.ClaimCandidate]) -> dict[str, int]:
+    """Reconcile the stored claims with the new units (see articles/reconcile.py). Runs inside
+    the caller's transaction, with the article row locked."""
+    rows = Claim.objects.filter(article=article).values_list(
+        "pk", "start", "end", "text", "status", "stale", *reconcile.MODEL_FIELDS
+    )
+    stored = [
+        reconcile.StoredClaim(
+            pk=pk,
+            start=start,
+            end=end,
+            text=text,
+            has_work=status != Claim.Status.CANDIDATE,
+            stale=stale,
+            model_values=tuple(model),
+        )
+        for pk, start, end, text, status, stale, *model in rows
+    ]
+    plan = reconcile.plan(stored, candidates)
+    if plan.delete:
+        Claim.objects.filter(pk__in=plan.delete).delete()
+    # Moving claims may pass through each other's old spans: take them out of the live-span
+    # constraint first, then put each back at its new place.
+    moving = [pk for pk, _ in plan.move]
+    if plan.mark_stale or moving:
+        Claim.objects.filter(pk__in=plan.mark_stale + moving).update(stale=True)
+    for pk, c in plan.move:
+        Claim.objects.filter(pk=pk).update(start=c.start, end=c.end, stale=False)
+    for pk, c in plan.refresh:
+        Claim.objects.filter(pk=pk).update(
+            **{name: getattr(c, name) for name in reconcile.MODEL_FIELDS}, priority=_priority(c.checkworthiness)
+        )
+    Claim.objects.bulk_create([_new_claim(article.pk, c) for c in plan.new], batch_size=500)
+    for claim in Claim.objects.filter(pk__in=plan.mark_stale).only("pk", "status", "article_id"):
+        record_event(
+            article=article,
+            claim=claim,
+            actor=None,
+            action="claim.stale",
+            from_state=claim.status,
+            to_state=claim.status,
+            note="Its text is no longer in the article.",
+        )
+    return {
+        "new": len(plan.new),
+        "moved": len(plan.move),
+        "refreshed": len(plan.refresh),
+        "stale": len(plan.mark_stale),
+        "removed": len(plan.delete),
+    }
 
 
 def articles_needing_extraction(*, limit: int = 500) -> list[int]:
@@ -187,3 +234,8 @@ def articles_needing_extraction(*, limit: int = 500) -> list[int]:
         .order_by("extraction_requested_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def _detect_language(text: str) -> str:
+    detect = getattr(extraction, "detect_language", None)  # TODO(lead): direct call once language.py lands
+    return detect(text) if detect else ""

@@ -106,8 +106,14 @@ def article_create(request):
 @newsroom_required
 def article_detail(request, pk: int):
     article = _get_article_for_user(request, pk)
-    claims = list(article.claims.all())
-    context = {"article": article, "claims": claims, "paragraphs": highlight(article.body, claims)}
+    claims = [c for c in article.claims.all() if not c.stale]
+    stale = [c for c in article.claims.all() if c.stale]  # their offsets refer to an older body
+    context = {
+        "article": article,
+        "claims": claims,
+        "stale_claims": stale,
+        "paragraphs": highlight(article.body, claims),
+    }
     return render(request, "articles/article_detail.html", context)
 
 

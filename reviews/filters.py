@@ -20,7 +20,12 @@ class ClaimFilter(django_filters.FilterSet):
     reviewer = IdFilter(field_name="assignee")  # a user id
     article = IdFilter(field_name="article")
     checkworthy = django_filters.BooleanFilter(help_text="true: only check-worthy claims.")
+    stale = django_filters.BooleanFilter(help_text="false: only claims whose text is in the current article body.")
+    ordering = django_filters.OrderingFilter(
+        fields=(("checkworthiness", "score"), ("priority", "priority"), ("due_date", "due"), ("created_at", "created")),
+        help_text="Sort by score, priority, due or created; prefix with - for descending (default: -priority, -score).",
+    )
 
     class Meta:
         model = Claim
-        fields = ["status", "reviewer", "article", "checkworthy"]
+        fields = ["status", "reviewer", "article", "checkworthy", "stale"]

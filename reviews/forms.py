@@ -18,6 +18,11 @@ class ClaimFilterForm(forms.Form):
     reviewer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone")
     # The upper bound keeps an absurd id out of the query (SQLite raises OverflowError on it).
     article = forms.IntegerField(label="Article no.", required=False, min_value=1, max_value=BigIntegerField.MAX_BIGINT)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in selectors.QUEUE_SORTS.items()],
+        required=False,
+    )
 
     def __init__(self, *args, show_reviewer: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +42,7 @@ class ClaimFilterForm(forms.Form):
             "status": data.get("status") or "",
             "reviewer_id": reviewer.pk if reviewer else None,
             "article_id": data.get("article"),
+            "sort": data.get("sort") or "priority",
         }
 
 

@@ -1,7 +1,7 @@
 """Reads of the workflow: the queue, a claim with everything on its page, published rulings."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from articles.models import Claim
 from articles.selectors import claims_visible_to
@@ -9,9 +9,23 @@ from factcheck import roles
 
 from .models import Event, Rating, Ruling, Source
 
+# The queue's sort orders; each ends in unique columns so pages never shuffle.
+QUEUE_SORTS = {
+    "priority": ("Priority, then score", ("-priority", "-checkworthiness", "article_id", "start")),
+    "score": ("Check-worthiness", ("-checkworthiness", "article_id", "start")),
+    "due": ("Due date", (F("due_date").asc(nulls_last=True), "-priority", "article_id", "start")),
+    "newest": ("Newest first", ("-created_at", "-id")),
+    "article": ("Article order", ("article_id", "start")),
+}
+
 
 def claim_queue(
-    *, user, status: str = "", reviewer_id: int | None = None, article_id: int | None = None
+    *,
+    user,
+    status: str = "",
+    reviewer_id: int | None = None,
+    article_id: int | None = None,
+    sort: str = "priority",
 ) -> QuerySet[Claim]:
     """The claim queue with its filters, most check-worthy first. Article bodies are never loaded."""
     qs = (
@@ -25,7 +39,7 @@ def claim_queue(
         qs = qs.filter(assignee_id=reviewer_id)
     if article_id:
         qs = qs.filter(article_id=article_id)
-    return qs.order_by("-priority", "-checkworthiness", "article_id", "start")
+    return qs.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"])[1])
 
 
 def claim_detail(*, user, pk: int) -> Claim:

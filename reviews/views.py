@@ -93,6 +93,8 @@ def _get_ruling_for_user(request, pk: int) -> Ruling:
 
 def claim_excerpt(claim: Claim) -> dict:
     """The claim's line of the article, cut to CONTEXT_CHARS either side of the claim."""
+    if claim.stale:  # its offsets refer to an older body: show the claim alone
+        return {"before": "", "text": claim.text, "after": "", "cut_before": False, "cut_after": False}
     body = claim.article.body
     line_start = body.rfind("\n", 0, claim.start) + 1
     line_end = body.find("\n", claim.end)

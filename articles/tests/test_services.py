@@ -124,17 +124,3 @@ def test_sweep_finds_lost_and_stale_work(editor, settings):
     assert services.article_extract(article_id=stuck.pk) == 1
     Article.objects.filter(pk=fresh.pk).update(extraction_status="running")
     assert services.article_extract(article_id=fresh.pk) is None
-
-
-def test_re_extraction_after_an_edit_replaces_untriaged_candidates_only(article, editor):
-    accepted = article.claims.get(text__startswith="Referring to Türkiye")
-    accepted.status = Claim.Status.ACCEPTED
-    accepted.save()
-    Article.objects.filter(pk=article.pk).update(body="A new lead sentence was added. " + article.body)
-    services.article_request_extraction(article=article, actor=editor)
-    services.article_extract(article_id=article.pk)
-    article.refresh_from_db()
-    candidates = article.claims.filter(status=Claim.Status.CANDIDATE)
-    assert all(article.body[c.start : c.end] == c.text for c in candidates)
-    assert candidates.count() == 20  # every unit of the edited body
-    assert article.claims.filter(pk=accepted.pk).exists()  # editorial work is never dropped

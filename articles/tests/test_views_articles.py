@@ -326,3 +326,16 @@ def test_the_article_page_query_count_does_not_grow_with_claims(
     with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         response = client.get(reverse("article-detail", args=[big.pk]))
     assert response.text.count("<mark ") == big.claims.count()
+
+
+def test_stale_claims_are_listed_apart_and_not_highlighted(client, editor, article):
+    claim = article.claims.get(text__startswith="Referring to Türkiye")
+    Claim.objects.filter(pk=claim.pk).update(status="accepted")
+    Article.objects.filter(pk=article.pk).update(body=article.body.replace(claim.text, "Rewritten."))
+    services.article_request_extraction(article=article, actor=editor)
+    services.article_extract(article_id=article.pk)
+    client.force_login(editor)
+    response = client.get(f"/articles/{article.pk}/")
+    assert [c.pk for c in response.context["stale_claims"]] == [claim.pk]
+    assert all(c.pk != claim.pk for c in response.context["claims"])
+    assert "No longer in the text" in response.content.decode()

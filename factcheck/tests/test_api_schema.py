@@ -63,7 +63,15 @@ def test_every_operation_documents_its_errors_in_the_error_format(schema):
 
 def test_the_claim_queue_documents_its_filters_and_pagination(schema):
     operation = schema["paths"]["/api/v1/claims/"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"status", "reviewer", "article", "checkworthy", "page"}
+    assert {p["name"] for p in operation["parameters"]} == {
+        "status",
+        "reviewer",
+        "article",
+        "checkworthy",
+        "stale",
+        "ordering",
+        "page",
+    }
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedClaimList")
 
 

@@ -125,7 +125,7 @@ def test_editor_sees_the_whole_queue_most_check_worthy_first(api, editor, articl
     row = data["results"][0]
     assert set(row) == {
         "id", "article", "start", "end", "text", "checkworthiness", "checkworthy", "claim_type", "speaker",
-        "status", "priority", "due_date", "assignee", "assignee_username", "created_at", "updated_at",
+        "status", "priority", "due_date", "stale", "assignee", "assignee_username", "created_at", "updated_at",
     }  # fmt: skip
     assert row["article"] == article.pk
     assert row["assignee"] is None and row["assignee_username"] is None
@@ -439,3 +439,12 @@ def test_claim_detail_query_count_does_not_grow_with_history(
     with django_assert_num_queries(5):
         data = api.get(url(assigned)).json()
     assert (len(data["sources"]), len(data["rulings"]), len(data["events"])) == (21, 2, 26)
+
+
+def test_the_queue_sorts_by_score_on_request(api, editor, article):
+    api.force_authenticate(editor)
+    scores = [c["checkworthiness"] for c in api.get("/api/v1/claims/?ordering=score").json()["results"]]
+    assert scores == sorted(scores)
+    scores = [c["checkworthiness"] for c in api.get("/api/v1/claims/?ordering=-score").json()["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert api.get("/api/v1/claims/?ordering=text").status_code == 400

@@ -580,3 +580,12 @@ def test_the_claim_page_query_count_does_not_grow_with_sources_and_events(
     with django_assert_num_queries(CLAIM_PAGE_QUERIES):
         response = client.get(url)
     assert response.text.count("source.added") == 40
+
+
+def test_the_queue_sorts_by_score(client, editor, article):
+    client.force_login(editor)
+    page = client.get("/claims/?sort=score").context["page"]
+    scores = [c.checkworthiness for c in page]
+    assert scores == sorted(scores, reverse=True)
+    # An unknown sort is ignored, not an error.
+    assert client.get("/claims/?sort=bogus").status_code == 200
