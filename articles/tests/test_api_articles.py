@@ -127,7 +127,7 @@ def test_editor_reads_an_article_with_body_and_claims(api, editor, article):
     claim = data["claims"][0]
     assert set(claim) == {
         "id", "article", "start", "end", "text", "checkworthiness", "checkworthy", "claim_type", "speaker",
-        "status", "priority", "due_date", "assignee", "assignee_username", "created_at", "updated_at",
+        "status", "priority", "due_date", "stale", "assignee", "assignee_username", "created_at", "updated_at",
     }  # fmt: skip
     assert data["body"][claim["start"] : claim["end"]] == claim["text"]
 
