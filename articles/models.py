@@ -51,11 +51,14 @@ class Claim(models.Model):
         CANDIDATE = "candidate", "Candidate"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
+        MERGED = "merged", "Merged"
         ASSIGNED = "assigned", "Assigned"
+        IN_REVIEW = "in_review", "In review"
         SUBMITTED = "submitted", "Ruling submitted"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
+        CORRECTED = "corrected", "Corrected"
 
     class ClaimType(models.TextChoices):
         # Full Fact's taxonomy (Konstantinovskiy et al. 2021).
@@ -92,6 +95,12 @@ class Claim(models.Model):
     # The claim's text is no longer in the (edited) article body. Claims with editorial work are
     # kept and flagged rather than deleted; their offsets refer to the body as it was.
     stale = models.BooleanField(default=False)
+    # A duplicate merged into another claim keeps its row (and history) and points here.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_claims"
+    )
+    # Optimistic concurrency: every write bumps it; a save that names an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,8 +119,10 @@ class Claim(models.Model):
         indexes = [
             # The queue filtered by status, most check-worthy first.
             models.Index(fields=["status", "-checkworthiness"], name="claim_status_score"),
-            # A reviewer's own queue.
+            # A reviewer's own queue, and open workload per reviewer.
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            # Overdue claims and due-date reminders.
+            models.Index(fields=["due_date", "status"], name="claim_due"),
         ]
 
     def __str__(self) -> str:

@@ -189,6 +189,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_pending_extractions",
         "schedule": env.float("EXTRACTION_SWEEP_SECONDS", 60.0),
     },
+    "due-reminders": {
+        "task": "reviews.tasks.send_due_reminders",
+        "schedule": env.float("DUE_REMINDER_SWEEP_SECONDS", 900.0),
+    },
+    "sweep-unsent-notifications": {
+        "task": "reviews.tasks.sweep_unsent_notifications",
+        "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", 300.0),
+    },
 }
 # Articles left pending (or running) longer than this are re-enqueued by the sweep.
 EXTRACTION_STALE_SECONDS = env.int("EXTRACTION_STALE_SECONDS", 120)
@@ -227,3 +235,9 @@ SPECTACULAR_SETTINGS = {
 # --- Workflow -------------------------------------------------------------------------------
 # A ruling cannot be submitted until the claim has at least one source.
 RULING_REQUIRES_SOURCE = env.bool("RULING_REQUIRES_SOURCE", True)
+# Reviewers may take accepted claims themselves (otherwise only editors assign).
+REVIEWER_SELF_ASSIGN = env.bool("REVIEWER_SELF_ASSIGN", False)
+# Auto-assignment gives no reviewer more open claims than this (a profile may set its own cap).
+REVIEWER_MAX_OPEN = env.int("REVIEWER_MAX_OPEN", 10, validate=lambda n: n > 0)
+# Reminders go to the assignee this many hours before a claim falls due.
+DUE_REMINDER_HOURS = env.int("DUE_REMINDER_HOURS", 24, validate=lambda n: n > 0)

@@ -73,10 +73,12 @@ class Rating(models.Model):
 
 class Ruling(models.Model):
     class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded by a correction"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="rulings")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="rulings")
@@ -93,14 +95,23 @@ class Ruling(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A correction is a new ruling that supersedes the published one, which stays visible.
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_note = models.TextField(blank=True, help_text="What was corrected and why, shown publicly.")
+    # Optimistic concurrency: every write bumps it; a save that names an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # Returned rulings stay as history; at most one ruling per claim is live.
-            models.UniqueConstraint(fields=["claim"], condition=~Q(status="returned"), name="one_live_ruling"),
+            # Returned and superseded rulings stay as history; at most one ruling per claim is live.
+            models.UniqueConstraint(
+                fields=["claim"], condition=~Q(status__in=["returned", "superseded"]), name="one_live_ruling"
+            ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("reviewer")),
                 name="ruling_four_eyes",
@@ -140,3 +151,73 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}->{self.to_state}"
+
+
+class ReviewerProfile(models.Model):
+    """A reviewer's availability and workload cap, used by auto-assignment."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    available = models.BooleanField(default=True)
+    max_open = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Most open claims at once; empty: the desk's default (REVIEWER_MAX_OPEN)."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'available' if self.available else 'away'})"
+
+
+class Comment(models.Model):
+    """The desk's internal discussion of a claim; @username mentions are notified."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The comments on a claim's page, oldest first.
+            models.Index(fields=["claim", "created_at"], name="comment_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Notification(models.Model):
+    """An e-mail to send, written with the event that causes it and sent after commit.
+
+    ``key`` names the occasion (an event id, or a claim and its due date for reminders); the
+    unique constraint makes each occasion notify each person at most once."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned to you"
+        RETURNED = "returned", "Ruling returned"
+        APPROVED = "approved", "Ruling approved"
+        DUE_SOON = "due_soon", "Due soon"
+        MENTION = "mention", "Mentioned in a comment"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notify_once"),
+        ]
+        indexes = [
+            # The sweep for notifications the broker lost.
+            models.Index(fields=["sent_at", "created_at"], name="notification_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} -> {self.recipient}"

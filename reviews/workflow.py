@@ -6,6 +6,8 @@ Every interface (web UI, REST API, admin actions) goes through the service funct
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from articles.models import Claim
 from factcheck import roles
 
@@ -30,41 +32,54 @@ class NotAllowed(WorkflowError):
     code = "permission_denied"
 
 
+class Conflict(WorkflowError):
+    """Someone else saved the same claim or ruling since this user loaded it."""
+
+    code = "conflict"
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
     sources: frozenset[str]
     target: str
-    who: str  # "editor" or "assignee"
+    who: str  # "editor", "assignee", or "reviewer" (self-assignment, where the desk allows it)
     label: str
 
+
+OPEN_FOR_REVIEW = frozenset({S.ASSIGNED, S.IN_REVIEW, S.RETURNED})
 
 TRANSITIONS = {
     t.name: t
     for t in (
         Transition("accept", frozenset({S.CANDIDATE, S.REJECTED}), S.ACCEPTED, "editor", "Accept"),
         Transition("reject", frozenset({S.CANDIDATE, S.ACCEPTED}), S.REJECTED, "editor", "Reject"),
-        Transition(
-            "assign",
-            frozenset({S.CANDIDATE, S.ACCEPTED, S.ASSIGNED, S.RETURNED}),
-            S.ASSIGNED,
-            "editor",
-            "Assign",
-        ),
-        Transition("submit", frozenset({S.ASSIGNED, S.RETURNED}), S.SUBMITTED, "assignee", "Submit ruling"),
+        Transition("merge", frozenset({S.CANDIDATE, S.ACCEPTED, S.REJECTED}), S.MERGED, "editor", "Merge"),
+        Transition("assign", frozenset({S.CANDIDATE, S.ACCEPTED} | OPEN_FOR_REVIEW), S.ASSIGNED, "editor", "Assign"),
+        Transition("self_assign", frozenset({S.ACCEPTED}), S.ASSIGNED, "reviewer", "Take this claim"),
+        Transition("start", frozenset({S.ASSIGNED}), S.IN_REVIEW, "assignee", "Start review"),
+        Transition("submit", OPEN_FOR_REVIEW, S.SUBMITTED, "assignee", "Submit ruling"),
         Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "editor", "Return to reviewer"),
         Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, "editor", "Approve"),
         Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED, "editor", "Publish"),
+        Transition("correct", frozenset({S.PUBLISHED, S.CORRECTED}), S.CORRECTED, "editor", "Correct"),
     )
 }
 
+# Claims that still need work: counted as a reviewer's open load, flagged when overdue.
+OPEN_STATES = frozenset({S.ASSIGNED, S.IN_REVIEW, S.RETURNED, S.SUBMITTED})
+# Claims whose verdict is out: shown publicly.
+PUBLIC_STATES = frozenset({S.PUBLISHED, S.CORRECTED})
+
 # States in which the assigned reviewer may still add evidence.
-SOURCE_STATES = frozenset({S.ASSIGNED, S.RETURNED, S.SUBMITTED})
+SOURCE_STATES = frozenset({S.ASSIGNED, S.IN_REVIEW, S.RETURNED, S.SUBMITTED})
 
 
 def may_act(user, claim: Claim, transition: Transition) -> bool:
     if transition.who == "editor":
         return roles.is_editor(user)
+    if transition.who == "reviewer":
+        return settings.REVIEWER_SELF_ASSIGN and roles.is_reviewer(user)
     return roles.is_reviewer(user) and claim.assignee_id == user.pk
 
 
@@ -82,7 +97,9 @@ def check_transition(user, claim: Claim, name: str) -> Transition:
     """Return the transition if ``user`` may make it on ``claim`` now; raise otherwise."""
     transition = TRANSITIONS[name]
     if not may_act(user, claim, transition):
-        who = "an editor" if transition.who == "editor" else "the assigned reviewer"
+        who = {"editor": "an editor", "assignee": "the assigned reviewer", "reviewer": "a reviewer"}[transition.who]
+        if transition.who == "reviewer" and not settings.REVIEWER_SELF_ASSIGN:
+            raise NotAllowed("This desk does not let reviewers take claims themselves.")
         raise NotAllowed(f"Only {who} can {transition.label.lower()} this claim.")
     if claim.status not in transition.sources:
         raise WorkflowError(f"Cannot {transition.label.lower()} a claim that is {claim.get_status_display().lower()}.")

@@ -173,6 +173,7 @@ def test_seed_article_from_submission_to_published_claimreview(
     assert trail == [
         ("claim.accept", "erin"),
         ("claim.assign", "erin"),
+        ("claim.start", "rita"),
         ("source.added", "rita"),
         ("claim.submit", "rita"),
         ("claim.approve", "ed"),

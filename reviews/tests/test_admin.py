@@ -132,7 +132,7 @@ def test_events_filter_by_action_claim_and_article(admin_client_, ruling, articl
     other_claim = article.claims.exclude(pk=ruling.claim_id).first()
 
     by_claim = admin_client_.get(changelist, {"claim": ruling.claim_id}).context["cl"]
-    assert by_claim.result_count == Event.objects.filter(claim=ruling.claim).count() == 4
+    assert by_claim.result_count == Event.objects.filter(claim=ruling.claim).count() == 5
     by_action = admin_client_.get(changelist, {"action": "claim.accept"}).context["cl"]
     assert by_action.result_count == 1
     by_article = admin_client_.get(changelist, {"article": article.pk}).context["cl"]

@@ -174,19 +174,20 @@ def test_editor_reads_a_claim_with_its_actions(api, editor, claim):
     data = api.get(url(claim)).json()
     assert data["id"] == claim.pk and data["text"] == claim.text and data["speaker"] == "Mark Rutte"
     assert data["sources"] == [] and data["rulings"] == [] and data["events"] == []
-    assert data["available_actions"] == ["accept", "reject", "assign"]
+    assert data["available_actions"] == ["accept", "reject", "merge", "assign"]
 
 
 def test_reviewer_reads_their_claim_with_sources_and_history(api, reviewer, source):
     api.force_authenticate(reviewer)
     data = api.get(url(source.claim)).json()
-    assert data["status"] == "assigned"
+    assert data["status"] == "in_review"  # adding the source started the review
     assert data["available_actions"] == ["submit"]
     assert [s["title"] for s in data["sources"]] == ["SIPRI arms database"]
     assert data["sources"][0]["added_by"] == "rita"
     assert [(e["action"], e["from_state"], e["to_state"], e["actor"]) for e in data["events"]] == [
         ("claim.accept", "candidate", "accepted", "erin"),
         ("claim.assign", "accepted", "assigned", "erin"),
+        ("claim.start", "assigned", "in_review", "rita"),
         ("source.added", "", "", "rita"),
     ]
     assert data["events"][1]["note"] == "to rita"
@@ -203,7 +204,7 @@ def test_editor_accepts_and_rejects(api, editor, claim):
     assert response.json()["events"][-1]["note"] == "Worth a look"
     response = api.post(url(claim, "reject"))
     assert response.json()["status"] == "rejected"
-    assert response.json()["available_actions"] == ["accept"]
+    assert response.json()["available_actions"] == ["accept", "merge"]
     assert state(claim)[0] == S.REJECTED
 
 
@@ -438,7 +439,7 @@ def test_claim_detail_query_count_does_not_grow_with_history(
     api.force_authenticate(fresh(editor))
     with django_assert_num_queries(5):
         data = api.get(url(assigned)).json()
-    assert (len(data["sources"]), len(data["rulings"]), len(data["events"])) == (21, 2, 26)
+    assert (len(data["sources"]), len(data["rulings"]), len(data["events"])) == (21, 2, 27)
 
 
 def test_the_queue_sorts_by_score_on_request(api, editor, article):

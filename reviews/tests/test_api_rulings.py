@@ -131,7 +131,7 @@ def test_bad_rulings_are_400(api, reviewer, sourced, change, field):
     assert_error(api.post(submit_url(sourced), {**VERDICT, **change}), 400, "invalid", field)
     assert not Ruling.objects.exists()
     sourced.refresh_from_db()
-    assert sourced.status == S.ASSIGNED
+    assert sourced.status == S.IN_REVIEW
 
 
 def test_retired_ratings_are_refused(api, reviewer, sourced):
@@ -270,7 +270,7 @@ def test_a_published_claims_page_carries_the_claimreview(api, editor, approved, 
     # the claim page's five queries, plus the rating scale's bounds for the ClaimReview
     with django_assert_num_queries(6):
         data = api.get(f"/api/v1/claims/{approved.claim_id}/").json()
-    assert data["status"] == "published" and data["available_actions"] == []
+    assert data["status"] == "published" and data["available_actions"] == ["correct"]
     assert data["rulings"][0]["claimreview"]["claimReviewed"] == VERDICT["summary"]
 
 
@@ -336,7 +336,7 @@ def test_the_whole_path_over_the_api_with_tokens(editor, editor2, reviewer, seed
 
     # The reviewer finds it in their queue, adds a source and submits a ruling.
     assert [c["id"] for c in rita.get("/api/v1/claims/").json()["results"]] == [claim["id"]]
-    assert rita.get(base).json()["available_actions"] == ["submit"]
+    assert rita.get(base).json()["available_actions"] == ["start", "submit"]
     response = rita.post(
         f"{base}sources/", {"title": "Official figures", "url": "https://example.org/data"}, format="json"
     )
@@ -365,4 +365,12 @@ def test_the_whole_path_over_the_api_with_tokens(editor, editor2, reviewer, seed
     assert review["datePublished"] == ruling["published_at"][:10]
 
     history = [e["action"] for e in erin.get(base).json()["events"]]
-    assert history == ["claim.accept", "claim.assign", "source.added", "claim.submit", "claim.approve", "claim.publish"]
+    assert history == [
+        "claim.accept",
+        "claim.assign",
+        "claim.start",
+        "source.added",
+        "claim.submit",
+        "claim.approve",
+        "claim.publish",
+    ]

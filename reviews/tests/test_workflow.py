@@ -47,8 +47,9 @@ def test_the_whole_path_writes_one_event_per_step(submitted, editor2):
     assert actions == [
         ("claim.accept", "candidate", "accepted"),
         ("claim.assign", "accepted", "assigned"),
+        ("claim.start", "assigned", "in_review"),
         ("source.added", "", ""),
-        ("claim.submit", "assigned", "submitted"),
+        ("claim.submit", "in_review", "submitted"),
         ("claim.approve", "submitted", "approved"),
         ("claim.publish", "approved", "published"),
     ]
@@ -136,5 +137,5 @@ def test_publish_needs_approval_first(submitted, editor):
 
 
 def test_available_transitions_per_persona(claim, editor, reviewer):
-    assert {t.name for t in available_transitions(editor, claim)} == {"accept", "reject", "assign"}
+    assert {t.name for t in available_transitions(editor, claim)} == {"accept", "reject", "merge", "assign"}
     assert available_transitions(reviewer, claim) == []

@@ -1,0 +1,42 @@
+"""What every workflow write shares: the row lock, the version check, the state move."""
+
+from articles.models import Claim
+
+from ..events import record_event
+from ..models import Event
+from ..workflow import Conflict, check_transition
+
+
+def lock_claim(claim: Claim | int) -> Claim:
+    """Reload the claim under a row lock so two concurrent actions on it serialise."""
+    pk = claim if isinstance(claim, int) else claim.pk
+    return Claim.objects.select_for_update().select_related("article", "assignee").get(pk=pk)
+
+
+def check_version(obj, expected: int | None, what: str) -> None:
+    """Optimistic concurrency: refuse a save based on a version someone else has replaced."""
+    if expected is not None and obj.version != expected:
+        raise Conflict(
+            f"This {what} was changed by someone else since you opened it (version {expected}, now "
+            f"{obj.version}). Reload it to see their change; nothing was saved."
+        )
+
+
+def move(claim: Claim, *, actor, name: str, note: str = "", **fields) -> Event:
+    """Make transition ``name`` on a locked claim, save ``fields`` with it, write the event."""
+    transition = check_transition(actor, claim, name)
+    old = claim.status
+    claim.status = transition.target
+    claim.version += 1
+    for key, value in fields.items():
+        setattr(claim, key, value)
+    claim.save(update_fields=["status", "version", "updated_at", *fields])
+    return record_event(
+        article=claim.article,
+        claim=claim,
+        actor=actor,
+        action=f"claim.{name}",
+        from_state=old,
+        to_state=claim.status,
+        note=note,
+    )
