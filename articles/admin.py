@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 
 from factcheck.admin import ArticleFilter, run_service_action
 from reviews import services as review_services
-from reviews.admin import AssignmentInline, EventInline, RulingInline, SourceInline
+from reviews.admin import AssignmentInline, CommentInline, EventInline, RulingInline, SourceInline
 
 from . import services
 from .models import Article, Claim
@@ -224,8 +224,25 @@ class ClaimAdmin(admin.ModelAdmin):
         "links",
     )
     readonly_fields = ("article", "text", "start", "end", "status", "assignee", "created_at", "updated_at", "links")
-    inlines = (SourceInline, AssignmentInline, RulingInline, EventInline)
+    inlines = (SourceInline, AssignmentInline, RulingInline, CommentInline, EventInline)
     actions = ("accept", "reject")
+    # Edited through claim_update (a version bump and an event row), like on the claim page.
+    WORKFLOW_FIELDS = ("priority", "due_date")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Claim.Status.MERGED:
+            return (*self.readonly_fields, *self.WORKFLOW_FIELDS)  # claim_update refuses merged claims
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        # Only the edited fields: a transition made meanwhile (status, assignee) is never
+        # overwritten with the values this form was loaded with.
+        plain = [name for name in form.changed_data if name not in self.WORKFLOW_FIELDS]
+        if plain:
+            obj.save(update_fields=[*plain, "updated_at"])
+        workflow = {name: form.cleaned_data[name] for name in form.changed_data if name in self.WORKFLOW_FIELDS}
+        if workflow:
+            review_services.claim_update(claim=obj, actor=request.user, note="in the admin console", **workflow)
 
     def get_queryset(self, request):
         # The changelist shows the article's title next to each claim: never its body.

@@ -11,7 +11,7 @@ def extract_article(article_id: int) -> int | None:
     return services.article_extract(article_id=article_id)
 
 
-@shared_task(time_limit=60)
+@shared_task(time_limit=60, soft_time_limit=50)
 def sweep_pending_extractions() -> int:
     """The database is the queue's backstop: re-enqueue extractions the broker lost."""
     ids = services.articles_needing_extraction()

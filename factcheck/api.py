@@ -112,7 +112,17 @@ class HasNewsroomRole(permissions.BasePermission):
         return roles.is_staff_member(request.user)
 
 
+class IsEditor(permissions.BasePermission):
+    """Endpoints that only make sense for editors as a whole (bulk assignment, workloads)."""
+
+    message = "Only editors can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.is_editor(request.user)
+
+
 NEWSROOM = [permissions.IsAuthenticated, HasNewsroomRole]
+EDITORS = [permissions.IsAuthenticated, HasNewsroomRole, IsEditor]
 
 
 class StrictCharField(serializers.CharField):
@@ -153,7 +163,8 @@ _ERROR_DESCRIPTIONS = {
     401: "Not authenticated (code `not_authenticated`).",
     403: "No newsroom role, or the workflow does not let this user do this (code `permission_denied`).",
     404: "No such object, or not visible to this user (code `not_found`).",
-    409: "Refused by the workflow in the object's current state (code `invalid_transition`, `source_required`...).",
+    409: "Refused by the workflow in the object's current state (code `invalid_transition`, `source_required`...), "
+    "or the object changed since the `version` (or `If-Match`) you sent (code `conflict`).",
 }
 
 

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from articles.api import ArticleViewSet
-from reviews.api import ClaimViewSet, RatingViewSet, RulingViewSet, SourceViewSet
+from reviews.api import ClaimViewSet, RatingViewSet, ReviewerViewSet, RulingViewSet, SourceViewSet
 
 from .api import ObtainTokenView, not_found
 
@@ -16,6 +16,7 @@ router.register("claims", ClaimViewSet, basename="api-claim")
 router.register("sources", SourceViewSet, basename="api-source")
 router.register("rulings", RulingViewSet, basename="api-ruling")
 router.register("ratings", RatingViewSet, basename="api-rating")
+router.register("reviewers", ReviewerViewSet, basename="api-reviewer")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -1,25 +1,32 @@
 """The review workflow in the admin console.
 
-Assignments and events are history: read-only. Sources and rulings are created by the
-workflow (the web UI and the API), so the admin only corrects their wording; a ruling's
-status changes through the approve/publish actions, which call the services. The rating
-scale is the admins' own to edit.
+Assignments, events and notifications are history: read-only. Sources, rulings and comments
+are created by the workflow (the web UI and the API), so the admin only corrects their
+wording; a ruling's status changes through the approve/publish actions, which call the
+services, and a published ruling only through the correction flow. The rating scale and the
+reviewers' availability and workload caps are the admins' own to edit.
 """
 
 import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from factcheck import roles
 from factcheck.admin import ArticleFilter, ClaimFilter, ReadOnlyAdminMixin, run_service_action
 
 from . import services
-from .models import Assignment, Event, Rating, Ruling, Source
+from .events import record_event
+from .models import Assignment, Comment, Event, Notification, Rating, ReviewerProfile, Ruling, Source
+from .workflow import OPEN_STATES
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -64,6 +71,13 @@ class EventInline(ReadOnlyInline):
     fields = ("created_at", "action", "from_state", "to_state", "actor", "note")
     select_related = ("actor",)
     verbose_name_plural = "history"
+
+
+class CommentInline(ReadOnlyInline):
+    model = Comment
+    fields = ("created_at", "author", "body")
+    select_related = ("author",)
+    show_change_link = True
 
 
 # --- Model admins -------------------------------------------------------------------------------
@@ -141,9 +155,32 @@ class RulingAdmin(admin.ModelAdmin):
         "updated_at",
     )
     actions = ("approve", "publish")
+    # The public record: a published ruling changes only through a correction (ruling_correct),
+    # which keeps it as superseded; neither is edited here.
+    LOCKED = frozenset({Ruling.Status.PUBLISHED, Ruling.Status.SUPERSEDED})
 
     def has_add_permission(self, request):
         return False  # rulings are proposed by the assigned reviewer
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status in self.LOCKED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not form.changed_data:
+            return
+        # Only the edited wording (a concurrent approval is not overwritten), and a new version:
+        # a reviewer or editor whose form predates this edit gets a conflict, not a silent overwrite.
+        obj.version += 1
+        obj.save(update_fields=[*form.changed_data, "version", "updated_at"])
+        record_event(
+            article=obj.claim.article,
+            claim=obj.claim,
+            actor=request.user,
+            action="ruling.edited",
+            note=f"In the admin console: {', '.join(form.changed_data)}",
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -233,3 +270,113 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="claim")
     def claim_text(self, event: Event) -> str:
         return _claim_text(event.claim) if event.claim_id else "-"
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments are written on the claim page, where mentions are notified; the admin only
+    corrects a comment's wording (for example to remove personal data)."""
+
+    list_display = ("excerpt", "claim_text", "author", "created_at")
+    list_filter = (ClaimFilter,)
+    search_fields = ("body", "author__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "author")
+    fields = ("claim", "author", "created_at", "body")
+    readonly_fields = ("claim", "author", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="comment")
+    def excerpt(self, comment: Comment) -> str:
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_text(self, comment: Comment) -> str:
+        return _claim_text(comment.claim)
+
+
+class SentFilter(admin.SimpleListFilter):
+    title = "sent"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Sent"), ("no", "Not sent yet"), ("failed", "Failed (will be retried)")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "yes":
+                return queryset.filter(sent_at__isnull=False)
+            case "no":
+                return queryset.filter(sent_at__isnull=True)
+            case "failed":
+                return queryset.filter(sent_at__isnull=True, attempts__gt=0)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The e-mails the workflow sent or is sending: read-only, for finding out who was told what."""
+
+    list_display = ("created_at", "kind", "recipient", "subject", "claim_id", "sent_at", "attempts", "error")
+    list_filter = ("kind", SentFilter, ClaimFilter)
+    search_fields = ("subject", "recipient__username", "recipient__email")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    fields = ("created_at", "kind", "key", "recipient", "claim", "subject", "body", "sent_at", "attempts", "error")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient").defer("body")
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    """Availability and workload caps, read by auto-assignment."""
+
+    list_display = ("user", "available", "max_open", "open_load")
+    list_editable = ("available", "max_open")
+    list_filter = ("available",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user",)
+    fields = ("user", "available", "max_open")
+
+    def get_queryset(self, request):
+        open_claims = Q(user__assigned_claims__status__in=OPEN_STATES)
+        return super().get_queryset(request).annotate(open_load=Count("user__assigned_claims", filter=open_claims))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            reviewers = get_user_model().objects.filter(groups__name=roles.REVIEWERS, reviewer_profile=None)
+            kwargs["queryset"] = reviewers.order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="open claims", ordering="open_load")
+    def open_load(self, profile: ReviewerProfile) -> int:
+        return profile.open_load
+
+
+class ReviewerProfileInline(admin.StackedInline):
+    model = ReviewerProfile
+    fields = ("available", "max_open")
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = "reviewer profile"
+
+
+class UserAdmin(auth_admin.UserAdmin):
+    """Django's user admin, with the reviewer profile on a user's page."""
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        return [*inlines, ReviewerProfileInline] if obj is not None else inlines
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)

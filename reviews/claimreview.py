@@ -4,6 +4,7 @@ https://developers.google.com/search/docs/appearance/structured-data/factcheck""
 from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import Rating, Ruling
 
@@ -24,8 +25,19 @@ def _speaker_type(name: str) -> str:
     return "Organization" if any(w in name.lower() for w in _ORGANISATION_WORDS) else "Person"
 
 
+def _date(value) -> str | None:
+    return timezone.localdate(value).isoformat() if value else None
+
+
 def claimreview(ruling: Ruling, *, bounds: tuple[int | None, int | None] | None = None) -> dict:
-    """The JSON-LD dict of one published ruling. ``bounds`` may be passed to save a query in feeds."""
+    """The JSON-LD dict of one published ruling. ``bounds`` may be passed to save a query in feeds.
+
+    Google's fields: claimReviewed, reviewRating (alternateName always; ratingValue with
+    bestRating and worstRating only for ratings on the numeric scale), url, author (the desk),
+    datePublished, and itemReviewed: a Claim whose author is the speaker (else the outlet that
+    printed it), datePublished, and appearance (the article, a CreativeWork with its url).
+    A correction also carries schema.org's ``correction`` with its note; it reads only fields
+    of the ruling itself, so feeds stay at a fixed number of queries."""
     best, worst = bounds if bounds is not None else rating_bounds()
     claim = ruling.claim
     article = claim.article
@@ -43,7 +55,7 @@ def claimreview(ruling: Ruling, *, bounds: tuple[int | None, int | None] | None 
     if article.source_url:
         item_reviewed["appearance"]["url"] = article.source_url
     item_reviewed["appearance"]["headline"] = article.title
-    return {
+    data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": public_url(ruling),
@@ -51,5 +63,12 @@ def claimreview(ruling: Ruling, *, bounds: tuple[int | None, int | None] | None 
         "reviewRating": review_rating,
         "itemReviewed": item_reviewed,
         "author": {"@type": "Organization", "name": settings.FACTCHECK_ORG_NAME, "url": settings.FACTCHECK_ORG_URL},
-        "datePublished": ruling.published_at.date().isoformat() if ruling.published_at else None,
+        "datePublished": _date(ruling.published_at),
     }
+    if ruling.supersedes_id and ruling.correction_note:
+        data["correction"] = {
+            "@type": "CorrectionComment",
+            "text": ruling.correction_note,
+            "datePublished": _date(ruling.published_at),
+        }
+    return data

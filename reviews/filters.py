@@ -7,6 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Claim
 
+from .selectors import overdue_q
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
@@ -21,6 +23,9 @@ class ClaimFilter(django_filters.FilterSet):
     article = IdFilter(field_name="article")
     checkworthy = django_filters.BooleanFilter(help_text="true: only check-worthy claims.")
     stale = django_filters.BooleanFilter(help_text="false: only claims whose text is in the current article body.")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="true: only open claims past their due date; false: all the others."
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("checkworthiness", "score"), ("priority", "priority"), ("due_date", "due"), ("created_at", "created")),
         help_text="Sort by score, priority, due or created; prefix with - for descending (default: -priority, -score).",
@@ -28,4 +33,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["status", "reviewer", "article", "checkworthy", "stale"]
+        fields = ["status", "reviewer", "article", "checkworthy", "stale", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

@@ -1,6 +1,7 @@
 """Web forms of the review workflow. They parse input; the services decide what is allowed."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField
 
 from articles.models import Claim
@@ -9,6 +10,13 @@ from . import selectors
 from .models import Ruling, Source
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The upper bound keeps an absurd id out of the query (SQLite raises OverflowError on it).
+MAX_ID = BigIntegerField.MAX_BIGINT
+
+
+def _version_field() -> forms.IntegerField:
+    """The version of the row the form was filled from, sent back for optimistic concurrency."""
+    return forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
 
 
 class ClaimFilterForm(forms.Form):
@@ -16,20 +24,24 @@ class ClaimFilterForm(forms.Form):
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Claim.Status.choices], required=False)
     reviewer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone")
-    # The upper bound keeps an absurd id out of the query (SQLite raises OverflowError on it).
-    article = forms.IntegerField(label="Article no.", required=False, min_value=1, max_value=BigIntegerField.MAX_BIGINT)
+    article = forms.IntegerField(label="Article no.", required=False, min_value=1, max_value=MAX_ID)
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[(key, label) for key, (label, _) in selectors.QUEUE_SORTS.items()],
         required=False,
     )
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    mine = forms.BooleanField(label="Assigned to me", required=False)
+    awaiting = forms.BooleanField(label="Waiting for my approval", required=False)
 
     def __init__(self, *args, show_reviewer: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if show_reviewer:
             self.fields["reviewer"].queryset = selectors.reviewers()
         else:
-            del self.fields["reviewer"]
+            # A reviewer's queue is already theirs, and they approve nothing.
+            for name in ("reviewer", "mine", "awaiting"):
+                del self.fields[name]
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments of ``reviews.selectors.claim_queue``."""
@@ -43,6 +55,9 @@ class ClaimFilterForm(forms.Form):
             "reviewer_id": reviewer.pk if reviewer else None,
             "article_id": data.get("article"),
             "sort": data.get("sort") or "priority",
+            "overdue": bool(data.get("overdue")),
+            "mine": bool(data.get("mine")),
+            "awaiting_approval": bool(data.get("awaiting")),
         }
 
 
@@ -56,6 +71,31 @@ class AssignForm(forms.Form):
         self.fields["reviewer"].queryset = selectors.reviewers()
 
 
+class ClaimUpdateForm(forms.Form):
+    """An editor's change of priority and due date; an empty due date clears it."""
+
+    priority = forms.TypedChoiceField(choices=Claim.Priority.choices, coerce=int)
+    due_date = forms.DateField(label="Due date", required=False, widget=DATE_INPUT)
+    version = _version_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_update_%s")  # the assign form on the same page has these fields
+        super().__init__(*args, **kwargs)
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label="Merge into claim no.", min_value=1, max_value=MAX_ID, help_text="The number of the claim to keep."
+    )
+
+    def clean_into(self) -> Claim:
+        pk = self.cleaned_data["into"]
+        target = Claim.objects.only("pk", "text", "status").filter(pk=pk).first()
+        if target is None:
+            raise ValidationError("There is no claim with this number.")
+        return target
+
+
 class SourceForm(forms.Form):
     title = forms.CharField(max_length=300)
     url = forms.CharField(label="URL", required=False, max_length=2000, widget=forms.URLInput)
@@ -64,16 +104,88 @@ class SourceForm(forms.Form):
     excerpt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     accessed_on = forms.DateField(label="Accessed on", required=False, widget=DATE_INPUT)
 
+    @classmethod
+    def for_source(cls, source: Source, data=None) -> "SourceForm":
+        """The edit form of one source in the list; ids are unique per source on the page."""
+        initial = {name: getattr(source, name) for name in cls.base_fields}
+        return cls(data, initial=initial, auto_id=f"id_source{source.pk}_%s")
+
 
 class RulingForm(forms.Form):
     rating = forms.ModelChoiceField(queryset=None)
     summary = forms.CharField(max_length=200, help_text=Ruling._meta.get_field("summary").help_text)
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    # The draft's version, or 0 when there was no draft: a draft saved meanwhile (another
+    # tab) is then a conflict too.
+    version = _version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rating"].queryset = selectors.active_ratings()
 
 
+class CorrectionForm(RulingForm):
+    correction_note = forms.CharField(
+        label="Correction note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was corrected and why; shown on the public page.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_correct_%s")  # unique ids beside the other forms on the page
+        super().__init__(*args, **kwargs)
+
+
 class ReturnForm(forms.Form):
     note = forms.CharField(label="Note to the reviewer", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mention a colleague with @username to notify them.",
+    )
+
+
+class _ClaimIdsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Refuse non-numbers and absurd ids before they reach the query (SQLite overflows).
+        for pk in value:
+            try:
+                ok = 1 <= int(pk) <= MAX_ID
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class BulkClaimsForm(forms.Form):
+    """Claims ticked in the queue (the checkboxes are outside the form, tied by form=...)."""
+
+    claims = _ClaimIdsField(
+        queryset=None,
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Select at least one claim."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = selectors.claims_open_to(user).order_by("pk")
+
+
+class BulkAssignForm(BulkClaimsForm):
+    """Assign the ticked claims to one reviewer; auto-assignment (``need_reviewer=False``)
+    shares the form and ignores the reviewer."""
+
+    reviewer = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label="Choose a reviewer")
+
+    def __init__(self, *args, need_reviewer: bool = True, **kwargs):
+        kwargs.setdefault("auto_id", "id_bulk_%s")  # the filter form above has a reviewer field too
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = selectors.reviewers()
+        self.fields["reviewer"].required = need_reviewer

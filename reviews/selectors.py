@@ -1,13 +1,18 @@
 """Reads of the workflow: the queue, a claim with everything on its page, published rulings."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from articles.models import Claim
 from articles.selectors import claims_visible_to
 from factcheck import roles
 
-from .models import Event, Rating, Ruling, Source
+from .models import Comment, Event, Rating, Ruling, Source
+from .workflow import OPEN_STATES
 
 # The queue's sort orders; each ends in unique columns so pages never shuffle.
 QUEUE_SORTS = {
@@ -19,6 +24,25 @@ QUEUE_SORTS = {
 }
 
 
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Claims past their due date that still need work."""
+    return Q(due_date__lt=today or timezone.localdate(), status__in=OPEN_STATES)
+
+
+def with_overdue(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Annotate ``is_overdue`` (computed in the query: no extra query per row)."""
+    return qs.annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+
+
+def claims_open_to(user) -> QuerySet[Claim]:
+    """The claims ``user`` may open in the web UI: the ones they may see, and, where the desk
+    lets reviewers take claims (REVIEWER_SELF_ASSIGN), the accepted claims nobody has yet."""
+    qs = claims_visible_to(user)
+    if settings.REVIEWER_SELF_ASSIGN and roles.is_reviewer(user) and not roles.is_editor(user):
+        qs = qs | Claim.objects.filter(status=Claim.Status.ACCEPTED, assignee=None)
+    return qs
+
+
 def claim_queue(
     *,
     user,
@@ -26,10 +50,17 @@ def claim_queue(
     reviewer_id: int | None = None,
     article_id: int | None = None,
     sort: str = "priority",
+    overdue: bool = False,
+    mine: bool = False,
+    awaiting_approval: bool = False,
+    include_takeable: bool = False,
 ) -> QuerySet[Claim]:
-    """The claim queue with its filters, most check-worthy first. Article bodies are never loaded."""
+    """The claim queue with its filters, most check-worthy first. Article bodies are never loaded.
+
+    ``awaiting_approval``: submitted rulings that ``user`` did not write (four eyes);
+    ``include_takeable``: also the claims a reviewer may take themselves (see claims_open_to)."""
     qs = (
-        claims_visible_to(user)
+        (claims_open_to(user) if include_takeable else claims_visible_to(user))
         .select_related("article", "assignee")
         .defer("article__body", "article__extraction_error")
     )
@@ -39,7 +70,14 @@ def claim_queue(
         qs = qs.filter(assignee_id=reviewer_id)
     if article_id:
         qs = qs.filter(article_id=article_id)
-    return qs.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"])[1])
+    if overdue:
+        qs = qs.filter(overdue_q())
+    if mine:
+        qs = qs.filter(assignee_id=user.pk)
+    if awaiting_approval:
+        mine_submitted = Ruling.objects.filter(claim=OuterRef("pk"), status=Ruling.Status.SUBMITTED, reviewer=user)
+        qs = qs.filter(status=Claim.Status.SUBMITTED).exclude(Exists(mine_submitted))
+    return with_overdue(qs).order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"])[1])
 
 
 def claim_detail(*, user, pk: int) -> Claim:
@@ -53,6 +91,34 @@ def claim_detail(*, user, pk: int) -> Claim:
             Prefetch("events", queryset=Event.objects.select_related("actor")),
         )
         .get(pk=pk)
+    )
+
+
+def claim_page(*, user, pk: int) -> Claim:
+    """A claim with everything its newsroom page shows: article, sources, rulings (with the
+    corrections), comments, the claims merged into it, the claim it was merged into.
+    One query per relation, whatever their sizes. Raises Claim.DoesNotExist."""
+    return (
+        with_overdue(claims_open_to(user))
+        .select_related("article", "assignee", "merged_into")
+        .prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("added_by")),
+            Prefetch("rulings", queryset=Ruling.objects.select_related("rating", "reviewer", "approved_by")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch(
+                "merged_claims", queryset=Claim.objects.only("pk", "text", "status", "merged_into").order_by("pk")
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def claim_history(*, claim: Claim) -> QuerySet[Event]:
+    """The claim's events and those of the duplicates merged into it, oldest first (one query)."""
+    return (
+        Event.objects.filter(Q(claim=claim) | Q(claim__merged_into=claim))
+        .select_related("actor")
+        .order_by("created_at", "id")
     )
 
 
@@ -100,3 +166,34 @@ def rulings_visible_to(user) -> QuerySet[Ruling]:
         .select_related("rating", "reviewer", "approved_by", "claim__article")
         .defer("claim__article__body", "claim__article__extraction_error")
     )
+
+
+# --- Reads of the REST API (reviews/api.py) -------------------------------------------------
+
+
+def claim_comments(*, claim: Claim) -> QuerySet:
+    """A claim's comments, oldest first, with their authors."""
+    from .models import Comment
+
+    return Comment.objects.filter(claim=claim).select_related("author").order_by("created_at", "id")
+
+
+def claim_detail_with_comments(*, user, pk: int) -> Claim:
+    """``claim_detail`` plus the comments, which the API's claim JSON carries. Raises Claim.DoesNotExist."""
+    from django.db.models import prefetch_related_objects
+
+    from .models import Comment
+
+    claim = claim_detail(user=user, pk=pk)
+    # A no-op if claim_detail already prefetches them.
+    prefetch_related_objects([claim], Prefetch("comments", queryset=Comment.objects.select_related("author")))
+    return claim
+
+
+def claims_to_take(user) -> QuerySet[Claim]:
+    """Claims ``user`` may try to take: the ones they see, and for reviewers every accepted
+    claim, so that the workflow (not a 404) says whether this desk lets them self-assign."""
+    qs = claims_visible_to(user)
+    if roles.is_reviewer(user) and not roles.is_editor(user):
+        qs = qs | Claim.objects.filter(status=Claim.Status.ACCEPTED, assignee=None)
+    return qs

@@ -2,16 +2,19 @@
 Input serializers check types only; the rules run in reviews/services.py."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Claim
+from articles.selectors import claims_visible_to
 from articles.serializers import ClaimSerializer
 from factcheck.api import StrictCharField
 
 from .claimreview import claimreview, public_url, rating_bounds
-from .models import Event, Rating, Ruling, Source
-from .workflow import TRANSITIONS, available_transitions
+from .models import Comment, Event, Rating, Ruling, Source
+from .services.assignment import reviewer_cap
+from .workflow import OPEN_STATES, TRANSITIONS, available_transitions
 
 User = get_user_model()
 
@@ -56,6 +59,15 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CommentSerializer(serializers.ModelSerializer):
+    author = _username(allow_null=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "claim", "author", "body", "created_at"]
+        read_only_fields = fields
+
+
 class RulingSerializer(serializers.ModelSerializer):
     rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     rating_name = serializers.CharField(source="rating.name", read_only=True)
@@ -79,6 +91,9 @@ class RulingSerializer(serializers.ModelSerializer):
             "approved_at",
             "published_at",
             "return_note",
+            "supersedes",
+            "correction_note",
+            "version",
             "created_at",
             "public_url",
             "claimreview",
@@ -106,14 +121,32 @@ class RulingSerializer(serializers.ModelSerializer):
         return claimreview(ruling, bounds=self.context["rating_bounds"])
 
 
-class ClaimDetailSerializer(ClaimSerializer):
+class QueueClaimSerializer(ClaimSerializer):
+    """A claim in the workflow's queue: the list fields plus its version and overdue flag."""
+
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "version", "merged_into", "is_overdue"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField(help_text="Past its due date and still open."))
+    def get_is_overdue(self, claim: Claim) -> bool:
+        if hasattr(claim, "is_overdue"):  # annotated by the queue's query (selectors.with_overdue)
+            return bool(claim.is_overdue)
+        today = self.context.setdefault("today", timezone.localdate())
+        return claim.due_date is not None and claim.due_date < today and claim.status in OPEN_STATES
+
+
+class ClaimDetailSerializer(QueueClaimSerializer):
     sources = SourceSerializer(many=True, read_only=True)
     rulings = RulingSerializer(many=True, read_only=True, help_text="Newest first; returned ones are history.")
     events = EventSerializer(many=True, read_only=True, help_text="The audit trail, oldest first.")
+    comments = CommentSerializer(many=True, read_only=True, help_text="The desk's discussion, oldest first.")
     available_actions = serializers.SerializerMethodField()
 
-    class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "sources", "rulings", "events", "available_actions"]
+    class Meta(QueueClaimSerializer.Meta):
+        fields = [*QueueClaimSerializer.Meta.fields, "sources", "rulings", "events", "comments", "available_actions"]
         read_only_fields = fields
 
     @extend_schema_field(
@@ -129,19 +162,105 @@ class ClaimDetailSerializer(ClaimSerializer):
 # --- Inputs -------------------------------------------------------------------------------
 
 
-class NoteSerializer(serializers.Serializer):
+def _version(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The `version` you last read (or send it as `If-Match`); a 409 `conflict` if it has changed since.",
+        **kwargs,
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = _version()
+
+
+class NoteSerializer(VersionSerializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(VersionSerializer):
     note = StrictCharField(max_length=5000, help_text="What the reviewer should change.")
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(NoteSerializer):
     reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), help_text="User id of a reviewer.")
     priority = serializers.ChoiceField(choices=Claim.Priority.choices, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
-    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+
+
+class VisibleClaimField(serializers.PrimaryKeyRelatedField):
+    """A claim id, found only among the claims the requesting user may see."""
+
+    def get_queryset(self):
+        return claims_visible_to(self.context["request"].user)
+
+
+class MergeSerializer(NoteSerializer):
+    into = VisibleClaimField(queryset=Claim.objects.all(), help_text="Id of the claim this one duplicates.")
+
+
+class ClaimUpdateSerializer(NoteSerializer):
+    priority = serializers.ChoiceField(choices=Claim.Priority.choices, required=False)
+    due_date = serializers.DateField(required=False, allow_null=True, help_text="null clears the due date.")
+
+
+class ClaimIdsSerializer(serializers.Serializer):
+    claims = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500, help_text="Claim ids."
+    )
+
+
+class BulkAssignSerializer(ClaimIdsSerializer):
+    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), help_text="User id of a reviewer.")
+    priority = serializers.ChoiceField(choices=Claim.Priority.choices, required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
+class RefusedSerializer(serializers.Serializer):
+    claim = serializers.IntegerField()
+    code = serializers.CharField(help_text="`not_found` for ids you cannot see; `invalid_transition`...")
+    message = serializers.CharField()
+
+
+class BulkAssignResultSerializer(serializers.Serializer):
+    assigned = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the claims assigned.")
+    refused = RefusedSerializer(many=True, help_text="Claims left as they were, each with the reason.")
+
+
+class AutoAssignedSerializer(serializers.Serializer):
+    claim = serializers.IntegerField()
+    reviewer = serializers.IntegerField(help_text="User id of the reviewer.")
+    reviewer_username = serializers.CharField()
+
+
+class AutoAssignResultSerializer(serializers.Serializer):
+    assigned = AutoAssignedSerializer(many=True)
+    refused = RefusedSerializer(many=True, help_text="Claims left as they were, each with the reason.")
+
+
+class ReviewerLoadSerializer(serializers.Serializer):
+    """A reviewer from ``reviewer_loads()``: the profile joined, the open load annotated."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(source="get_full_name")
+    available = serializers.SerializerMethodField()
+    open_load = serializers.IntegerField(help_text="Claims assigned to them and not yet approved.")
+    max_open = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_available(self, user) -> bool:
+        profile = getattr(user, "reviewer_profile", None)
+        return profile is None or profile.available
+
+    @extend_schema_field(serializers.IntegerField(help_text="Most open claims auto-assignment gives them."))
+    def get_max_open(self, user) -> int:
+        return reviewer_cap(user)
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = StrictCharField(help_text="Plain text; @username mentions notify colleagues who may see the claim.")
 
 
 class SourceCreateSerializer(serializers.Serializer):
@@ -153,9 +272,29 @@ class SourceCreateSerializer(serializers.Serializer):
     accessed_on = serializers.DateField(required=False, allow_null=True)
 
 
-class RulingSubmitSerializer(serializers.Serializer):
+class SourceUpdateSerializer(SourceCreateSerializer):
+    """The fields to change; the others keep their values."""
+
+
+class VerdictSerializer(serializers.Serializer):
     rating = serializers.SlugRelatedField(
         slug_field="slug", queryset=Rating.objects.all(), help_text="A rating slug from /api/v1/ratings/."
     )
     summary = StrictCharField(help_text="The claim as checked, in a short sentence (ClaimReview claimReviewed).")
     explanation = StrictCharField()
+
+
+class RulingSubmitSerializer(VerdictSerializer):
+    draft = serializers.BooleanField(
+        default=False, help_text="true: save it as your draft (not yet a verdict); false: submit it for approval."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version of your draft you last read; a 409 `conflict` if it has changed since.",
+    )
+
+
+class CorrectionSerializer(VerdictSerializer):
+    correction_note = StrictCharField(max_length=5000, help_text="What was corrected and why, shown publicly.")
+    version = _version()

@@ -45,6 +45,7 @@ class Transition:
     target: str
     who: str  # "editor", "assignee", or "reviewer" (self-assignment, where the desk allows it)
     label: str
+    verb: str = ""  # for messages ("Cannot {verb} a claim that is ..."); the label, lower-cased, if empty
 
 
 OPEN_FOR_REVIEW = frozenset({S.ASSIGNED, S.IN_REVIEW, S.RETURNED})
@@ -56,10 +57,10 @@ TRANSITIONS = {
         Transition("reject", frozenset({S.CANDIDATE, S.ACCEPTED}), S.REJECTED, "editor", "Reject"),
         Transition("merge", frozenset({S.CANDIDATE, S.ACCEPTED, S.REJECTED}), S.MERGED, "editor", "Merge"),
         Transition("assign", frozenset({S.CANDIDATE, S.ACCEPTED} | OPEN_FOR_REVIEW), S.ASSIGNED, "editor", "Assign"),
-        Transition("self_assign", frozenset({S.ACCEPTED}), S.ASSIGNED, "reviewer", "Take this claim"),
-        Transition("start", frozenset({S.ASSIGNED}), S.IN_REVIEW, "assignee", "Start review"),
-        Transition("submit", OPEN_FOR_REVIEW, S.SUBMITTED, "assignee", "Submit ruling"),
-        Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "editor", "Return to reviewer"),
+        Transition("self_assign", frozenset({S.ACCEPTED}), S.ASSIGNED, "reviewer", "Take this claim", "take"),
+        Transition("start", frozenset({S.ASSIGNED}), S.IN_REVIEW, "assignee", "Start review", "start reviewing"),
+        Transition("submit", OPEN_FOR_REVIEW, S.SUBMITTED, "assignee", "Submit ruling", "submit a ruling on"),
+        Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "editor", "Return to reviewer", "return"),
         Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, "editor", "Approve"),
         Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED, "editor", "Publish"),
         Transition("correct", frozenset({S.PUBLISHED, S.CORRECTED}), S.CORRECTED, "editor", "Correct"),
@@ -96,13 +97,14 @@ def may_change_sources(user, claim: Claim) -> bool:
 def check_transition(user, claim: Claim, name: str) -> Transition:
     """Return the transition if ``user`` may make it on ``claim`` now; raise otherwise."""
     transition = TRANSITIONS[name]
+    verb = transition.verb or transition.label.lower()
     if not may_act(user, claim, transition):
         who = {"editor": "an editor", "assignee": "the assigned reviewer", "reviewer": "a reviewer"}[transition.who]
         if transition.who == "reviewer" and not settings.REVIEWER_SELF_ASSIGN:
             raise NotAllowed("This desk does not let reviewers take claims themselves.")
-        raise NotAllowed(f"Only {who} can {transition.label.lower()} this claim.")
+        raise NotAllowed(f"Only {who} can {verb} this claim.")
     if claim.status not in transition.sources:
-        raise WorkflowError(f"Cannot {transition.label.lower()} a claim that is {claim.get_status_display().lower()}.")
+        raise WorkflowError(f"Cannot {verb} a claim that is {claim.get_status_display().lower()}.")
     return transition
 
 

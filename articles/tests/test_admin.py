@@ -261,7 +261,7 @@ def test_claim_status_cannot_be_edited_in_the_admin(admin_client_, article):
         "priority": "3",
         "due_date": "",
     }
-    for prefix in ("sources", "assignments", "rulings", "events"):
+    for prefix in ("sources", "assignments", "rulings", "comments", "events"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     span = (claim.start, claim.end, claim.text)
     response = admin_client_.post(reverse("admin:articles_claim_change", args=[claim.pk]), data)
@@ -271,6 +271,62 @@ def test_claim_status_cannot_be_edited_in_the_admin(admin_client_, article):
     assert claim.status == Claim.Status.CANDIDATE
     assert (claim.start, claim.end, claim.text) == span
     assert claim.speaker == "Someone Else"  # editorial metadata may be corrected
+
+
+def _claim_form(claim, **overrides) -> dict:
+    data = {
+        "speaker": claim.speaker,
+        "checkworthiness": str(claim.checkworthiness),
+        "checkworthy": "on" if claim.checkworthy else "",
+        "claim_type": claim.claim_type,
+        "priority": str(claim.priority),
+        "due_date": claim.due_date.isoformat() if claim.due_date else "",
+    }
+    for prefix in ("sources", "assignments", "rulings", "comments", "events"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_priority_and_due_date_go_through_the_claim_update_service(admin_client_, admin_user, article):
+    claim = article.claims.exclude(priority=Claim.Priority.URGENT).first()
+    was = Claim.Priority(claim.priority).label
+    response = admin_client_.post(
+        reverse("admin:articles_claim_change", args=[claim.pk]), _claim_form(claim, priority="4", due_date="2025-07-01")
+    )
+
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.priority, claim.due_date.isoformat(), claim.version) == (4, "2025-07-01", 2)
+    event = Event.objects.get(claim=claim, action="claim.updated")
+    assert (event.actor, event.note) == (
+        admin_user,
+        f"priority {was} → Urgent; due — → 2025-07-01 (in the admin console)",
+    )
+
+
+def test_other_metadata_is_saved_without_a_workflow_event(admin_client_, article):
+    claim = article.claims.first()
+    admin_client_.post(
+        reverse("admin:articles_claim_change", args=[claim.pk]), _claim_form(claim, speaker="A. Minister")
+    )
+    claim.refresh_from_db()
+    assert (claim.speaker, claim.version) == ("A. Minister", 1)
+    assert not Event.objects.filter(claim=claim, action="claim.updated").exists()
+
+
+def test_a_merged_claims_priority_is_read_only(admin_client_, article, editor):
+    claim, into = article.claims.order_by("start")[:2]
+    review_services.claim_merge(claim=claim, into=into, actor=editor)
+    form = admin_client_.get(reverse("admin:articles_claim_change", args=[claim.pk])).context["adminform"].form
+    assert "priority" not in form.fields and "due_date" not in form.fields
+
+
+def test_the_claim_page_shows_its_comments(admin_client_, article, editor):
+    claim = article.claims.first()
+    review_services.comment_add(claim=claim, actor=editor, body="Is 2023 the right base year?")
+    content = admin_client_.get(reverse("admin:articles_claim_change", args=[claim.pk])).content.decode()
+    assert "Is 2023 the right base year?" in content
 
 
 # --- Query budgets ----------------------------------------------------------------------------

@@ -17,18 +17,26 @@ ENDPOINTS = {
     "/api/v1/articles/{id}/": {"get"},
     "/api/v1/articles/{id}/extract/": {"post"},
     "/api/v1/claims/": {"get"},
-    "/api/v1/claims/{id}/": {"get"},
+    "/api/v1/claims/assign/": {"post"},
+    "/api/v1/claims/auto-assign/": {"post"},
+    "/api/v1/claims/{id}/": {"get", "patch"},
     "/api/v1/claims/{id}/accept/": {"post"},
     "/api/v1/claims/{id}/reject/": {"post"},
+    "/api/v1/claims/{id}/merge/": {"post"},
     "/api/v1/claims/{id}/assign/": {"post"},
+    "/api/v1/claims/{id}/start/": {"post"},
+    "/api/v1/claims/{id}/take/": {"post"},
     "/api/v1/claims/{id}/sources/": {"get", "post"},
+    "/api/v1/claims/{id}/comments/": {"get", "post"},
     "/api/v1/claims/{id}/ruling/": {"post"},
-    "/api/v1/sources/{id}/": {"delete"},
+    "/api/v1/sources/{id}/": {"patch", "delete"},
     "/api/v1/rulings/{id}/": {"get"},
     "/api/v1/rulings/{id}/approve/": {"post"},
     "/api/v1/rulings/{id}/return/": {"post"},
     "/api/v1/rulings/{id}/publish/": {"post"},
+    "/api/v1/rulings/{id}/correct/": {"post"},
     "/api/v1/ratings/": {"get"},
+    "/api/v1/reviewers/": {"get"},
 }
 
 
@@ -57,8 +65,24 @@ def test_every_operation_documents_its_errors_in_the_error_format(schema):
                 assert {"401", "403"} <= set(responses), (method, path)
             if "{id}" in path:
                 assert "404" in responses, (method, path)
-            if method == "post" and path != "/api/v1/auth/token/":
+            if method in ("post", "patch") and path != "/api/v1/auth/token/":
                 assert "400" in responses or path.endswith("/publish/") or path.endswith("/extract/"), (method, path)
+
+
+def test_versioned_writes_document_if_match_and_etag(schema):
+    """Every write that takes a `version` also reads If-Match, and answers with the ETag."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if not body:
+                continue
+            name = body["$ref"].rsplit("/", 1)[-1]
+            if "version" not in schema["components"]["schemas"][name].get("properties", {}):
+                continue
+            assert "If-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}, (method, path)
+            ok = next(code for code in operation["responses"] if code.startswith("2"))
+            assert "ETag" in operation["responses"][ok]["headers"], (method, path)
+            assert "409" in operation["responses"], (method, path)
 
 
 def test_the_claim_queue_documents_its_filters_and_pagination(schema):
@@ -69,10 +93,13 @@ def test_the_claim_queue_documents_its_filters_and_pagination(schema):
         "article",
         "checkworthy",
         "stale",
+        "overdue",
         "ordering",
         "page",
     }
-    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedClaimList")
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "PaginatedQueueClaimList"
+    )
 
 
 @pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from articles.models import Claim
 from factcheck import roles
@@ -107,12 +108,20 @@ def claims_assign(
 
 def reviewer_loads():
     """Active reviewers with their open workload and cap, least loaded first."""
-    User = get_user_model()
+    # A correlated count per reviewer: joining every claim and counting DISTINCT costs ~10x more.
+    open_claims = (
+        Claim.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_STATES)
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        User.objects.filter(groups__name=roles.REVIEWERS, is_active=True)
+        get_user_model()
+        .objects.filter(groups__name=roles.REVIEWERS, is_active=True)
         .exclude(reviewer_profile__available=False)
         .select_related("reviewer_profile")
-        .annotate(open_load=Count("assigned_claims", filter=Q(assigned_claims__status__in=OPEN_STATES), distinct=True))
+        .annotate(open_load=Coalesce(Subquery(open_claims), Value(0)))
         .order_by("open_load", "username")
     )
 
@@ -129,8 +138,10 @@ def claims_auto_assign(*, claims: list[Claim], actor) -> BulkResult:
 
     The reviewers' rows are locked for the run, so two auto-assignments at once cannot both
     fill the same reviewer past the cap."""
+    # Lock first, then count: loads read before the lock could be stale by the time it is held.
+    pool = get_user_model().objects.filter(groups__name=roles.REVIEWERS, is_active=True)
+    list(pool.order_by("pk").select_for_update(of=("self",)).values_list("pk"))
     reviewers = list(reviewer_loads())
-    list(get_user_model().objects.select_for_update().filter(pk__in=[r.pk for r in reviewers]).values_list("pk"))
     loads = {r.pk: r.open_load for r in reviewers}
     result = BulkResult()
     for claim in sorted(claims, key=lambda c: (-c.priority, -c.checkworthiness, c.pk)):

@@ -8,9 +8,12 @@ from ..workflow import Conflict, check_transition
 
 
 def lock_claim(claim: Claim | int) -> Claim:
-    """Reload the claim under a row lock so two concurrent actions on it serialise."""
+    """Reload the claim under a row lock so two concurrent actions on it serialise.
+
+    Only the claim's row (``of=("self",)``): PostgreSQL refuses FOR UPDATE on the nullable side
+    of the outer join to the assignee, and locking the article would serialise its claims."""
     pk = claim if isinstance(claim, int) else claim.pk
-    return Claim.objects.select_for_update().select_related("article", "assignee").get(pk=pk)
+    return Claim.objects.select_for_update(of=("self",)).select_related("article", "assignee").get(pk=pk)
 
 
 def check_version(obj, expected: int | None, what: str) -> None:

@@ -38,6 +38,7 @@ def _write_draft(claim: Claim, actor, fields: dict, expected_version: int | None
     check_version(draft, expected_version, "ruling")
     for key, value in fields.items():
         setattr(draft, key, value)
+    draft.reviewer = actor  # after a reassignment, the new reviewer takes over the draft
     draft.version += 1
     draft.save()
     return draft
@@ -49,8 +50,10 @@ def ruling_save_draft(
 ) -> Ruling:
     """The assigned reviewer saves work in progress; nobody else sees it as a verdict yet."""
     claim = lock_claim(claim)
-    if not (claim.assignee_id == actor.pk and claim.status in OPEN_FOR_REVIEW):
-        raise NotAllowed("Only the assigned reviewer can draft a ruling on this claim, while it is under review.")
+    if claim.assignee_id != actor.pk:
+        raise NotAllowed("Only the assigned reviewer can draft a ruling on this claim.")
+    if claim.status not in OPEN_FOR_REVIEW:
+        raise WorkflowError(f"Cannot draft a ruling on a claim that is {claim.get_status_display().lower()}.")
     draft = _write_draft(claim, actor, _clean(rating, summary, explanation), expected_version)
     start_if_assigned(claim, actor)
     return draft
@@ -76,7 +79,8 @@ def ruling_submit(
 
 def _lock_ruling(ruling: Ruling) -> tuple[Ruling, Claim]:
     claim = lock_claim(ruling.claim_id)
-    ruling = Ruling.objects.select_for_update().select_related("rating", "reviewer").get(pk=ruling.pk)
+    # Only the ruling's row: not the rating's or the reviewer's, which other rulings share.
+    ruling = Ruling.objects.select_for_update(of=("self",)).select_related("rating", "reviewer").get(pk=ruling.pk)
     return ruling, claim
 
 

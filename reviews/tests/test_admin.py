@@ -1,5 +1,6 @@
 """The admin console for the review workflow: access, read-only history, ruling actions
-through the services, the editable rating scale, query budgets."""
+through the services, published rulings locked, comments, notifications, reviewer profiles,
+the editable rating scale, query budgets."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,7 +10,7 @@ from django.urls import reverse
 from articles.models import Claim
 from factcheck.roles import REVIEWERS
 from reviews import services
-from reviews.models import Assignment, Event, Rating, Ruling, Source
+from reviews.models import Assignment, Event, Notification, Rating, ReviewerProfile, Ruling, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ def _submit(claim: Claim, *, editor, reviewer, sources: int = 1) -> Ruling:
         services.source_add(
             claim=claim, actor=reviewer, title=f"Industry report {i}", url="https://example.org/report", kind="dataset"
         )
+    services.comment_add(claim=claim, actor=editor, body=f"@{reviewer.username} which year is the base?")
     return services.ruling_submit(
         claim=claim,
         actor=reviewer,
@@ -42,27 +44,27 @@ def _submit(claim: Claim, *, editor, reviewer, sources: int = 1) -> Ruling:
 @pytest.fixture
 def ruling(article, editor, reviewer) -> Ruling:
     claim = article.claims.get(text__startswith="Referring to Türkiye")
+    ReviewerProfile.objects.create(user=reviewer, max_open=5)
     return _submit(claim, editor=editor, reviewer=reviewer)
 
 
 def _urls(ruling: Ruling) -> dict[str, int]:
     """Every review page in the admin, with the status an admin gets."""
-    source = ruling.claim.sources.first()
-    assignment = ruling.claim.assignments.first()
-    event = Event.objects.filter(claim=ruling.claim).first()
-    rating = ruling.rating
     urls = {}
     for name, obj in (
-        ("rating", rating),
+        ("rating", ruling.rating),
         ("ruling", ruling),
-        ("source", source),
-        ("assignment", assignment),
-        ("event", event),
+        ("source", ruling.claim.sources.first()),
+        ("assignment", ruling.claim.assignments.first()),
+        ("event", Event.objects.filter(claim=ruling.claim).first()),
+        ("comment", ruling.claim.comments.first()),
+        ("notification", Notification.objects.first()),
+        ("reviewerprofile", ReviewerProfile.objects.first()),
     ):
         urls[reverse(f"admin:reviews_{name}_changelist")] = 200
         urls[reverse(f"admin:reviews_{name}_change", args=[obj.pk])] = 200
-        # Only the rating scale is added here; the rest is created by the workflow.
-        urls[reverse(f"admin:reviews_{name}_add")] = 200 if name == "rating" else 403
+        # Only the rating scale and profiles are added here; the rest is created by the workflow.
+        urls[reverse(f"admin:reviews_{name}_add")] = 200 if name in ("rating", "reviewerprofile") else 403
     return urls
 
 
@@ -201,6 +203,127 @@ def test_ruling_status_cannot_be_edited_but_wording_can(admin_client_, ruling):
     assert ruling.summary == "Türkiye has a very large defence industry."
 
 
+def test_editing_the_wording_bumps_the_version_and_is_recorded(admin_client_, admin_user, ruling):
+    admin_client_.post(
+        reverse("admin:reviews_ruling_change", args=[ruling.pk]),
+        {"summary": "Türkiye has a large defence industry.", "explanation": "Clearer."},
+    )
+    ruling.refresh_from_db()
+    assert (ruling.explanation, ruling.version) == ("Clearer.", 2)
+    event = Event.objects.filter(claim=ruling.claim).last()
+    assert (event.action, event.actor, event.note) == ("ruling.edited", admin_user, "In the admin console: explanation")
+
+
+def _publish(ruling, editor2) -> Ruling:
+    services.ruling_approve(ruling=ruling, actor=editor2)
+    return services.ruling_publish(ruling=ruling, actor=editor2)
+
+
+def _correct(ruling, editor) -> Ruling:
+    return services.ruling_correct(
+        ruling=ruling,
+        actor=editor,
+        rating=Rating.objects.get(slug="mostly-true"),
+        summary="Türkiye has a sizeable defence industry.",
+        explanation="Revised export figures.",
+        correction_note="Exports were revised down.",
+    )
+
+
+@pytest.mark.parametrize("which", ["published", "superseded"])
+def test_published_and_superseded_rulings_are_read_only(admin_client_, ruling, editor, editor2, which):
+    published = _publish(ruling, editor2)
+    if which == "superseded":
+        _correct(published, editor)
+    published.refresh_from_db()
+    assert published.status == which
+    change = reverse("admin:reviews_ruling_change", args=[published.pk])
+
+    page = admin_client_.get(change)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert 'name="summary"' not in page.content.decode()
+    response = admin_client_.post(change, {"summary": "Rewritten after publication.", "explanation": "Quietly."})
+
+    assert response.status_code == 403
+    assert Ruling.objects.get(pk=published.pk).summary == "Türkiye has a large defence industry."
+
+
+# --- Comments, notifications, reviewer profiles ------------------------------------------------
+
+
+def test_comments_wording_may_be_corrected_but_nothing_else(admin_client_, ruling, editor):
+    comment = ruling.claim.comments.get()
+    change = reverse("admin:reviews_comment_change", args=[comment.pk])
+    response = admin_client_.post(change, {"body": "Which year is the base?", "author": "", "claim": ""})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.body, comment.author, comment.claim) == ("Which year is the base?", editor, ruling.claim)
+    assert admin_client_.get(reverse("admin:reviews_comment_delete", args=[comment.pk])).status_code == 403
+
+
+def test_notifications_are_read_only(admin_client_, ruling):
+    notification = Notification.objects.first()
+    change = reverse("admin:reviews_notification_change", args=[notification.pk])
+    assert admin_client_.post(change, {"subject": "forged"}).status_code == 403
+    assert admin_client_.get(reverse("admin:reviews_notification_delete", args=[notification.pk])).status_code == 403
+    notification.refresh_from_db()
+    assert notification.subject != "forged"
+
+
+def test_notifications_filter_by_kind_and_sent(admin_client_, ruling):
+    changelist = reverse("admin:reviews_notification_changelist")
+    assigned = Notification.objects.get(kind=Notification.Kind.ASSIGNED)
+    services.notification_send(notification_id=assigned.pk)
+    Notification.objects.filter(kind=Notification.Kind.MENTION).update(attempts=1, error="OSError: down")
+
+    def shown(**query) -> list[str]:
+        return [n.kind for n in admin_client_.get(changelist, query).context["cl"].result_list]
+
+    assert shown(kind__exact="assigned") == ["assigned"]
+    assert shown(sent="yes") == ["assigned"]
+    assert shown(sent="no") == ["mention"]
+    assert shown(sent="failed") == ["mention"]
+
+
+def test_admins_set_availability_and_caps_in_the_list(admin_client_, ruling, reviewer):
+    profile = ReviewerProfile.objects.get(user=reviewer)
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": profile.pk,
+        "form-0-max_open": "3",
+        "_save": "Save",
+    }
+    response = admin_client_.post(reverse("admin:reviews_reviewerprofile_changelist"), data)
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.available, profile.max_open) == (False, 3)
+
+
+def test_the_profile_list_shows_each_reviewers_open_load(admin_client_, ruling):
+    cl = admin_client_.get(reverse("admin:reviews_reviewerprofile_changelist")).context["cl"]
+    assert [(p.user.username, p.open_load) for p in cl.result_list] == [("rita", 1)]
+
+
+def test_profiles_are_added_for_reviewers_only(admin_client_, ruling, other_reviewer, editor):
+    form = admin_client_.get(reverse("admin:reviews_reviewerprofile_add")).context["adminform"].form
+    assert list(form.fields["user"].queryset) == [other_reviewer]  # rita has one already; erin is no reviewer
+    response = admin_client_.post(
+        reverse("admin:reviews_reviewerprofile_add"), {"user": other_reviewer.pk, "available": "on"}
+    )
+    assert response.status_code == 302
+    assert ReviewerProfile.objects.get(user=other_reviewer).max_open is None
+
+
+def test_the_user_page_shows_the_reviewer_profile(admin_client_, ruling, reviewer):
+    content = admin_client_.get(reverse("admin:auth_user_change", args=[reviewer.pk])).content.decode()
+    assert 'name="reviewer_profile-0-max_open"' in content
+    assert "reviewer_profile" not in admin_client_.get(reverse("admin:auth_user_add")).content.decode()
+
+
 # --- The rating scale -------------------------------------------------------------------------
 
 
@@ -266,19 +389,27 @@ CHANGELIST_BUDGETS = [
     ("admin:reviews_source_changelist", 8),
     ("admin:reviews_assignment_changelist", 9),
     ("admin:reviews_event_changelist", 9),
+    ("admin:reviews_comment_changelist", 8),
+    ("admin:reviews_notification_changelist", 8),
+    ("admin:reviews_reviewerprofile_changelist", 6),
 ]
 
 
 @pytest.mark.parametrize(("url_name", "budget"), CHANGELIST_BUDGETS)
 def test_changelist_query_count_is_pinned(
-    admin_client_, article, editor, reviewer, django_assert_num_queries, url_name, budget
+    admin_client_, article, editor, reviewer, django_user_model, django_assert_num_queries, url_name, budget
 ):
     _rulings(article, editor, reviewer, 1)
+    ReviewerProfile.objects.create(user=reviewer)
     with django_assert_num_queries(budget):
         assert admin_client_.get(reverse(url_name)).status_code == 200
 
-    _rulings(article, editor, reviewer, 15)  # 16 rulings, 32 sources, 100+ events
+    _rulings(article, editor, reviewer, 15)  # 16 rulings, 32 sources, 100+ events, 32 notifications
     Rating.objects.bulk_create(Rating(name=f"Scale {i}", slug=f"scale-{i}", order=10 + i) for i in range(20))
+    for i in range(20):
+        user = django_user_model.objects.create_user(username=f"reviewer{i}")
+        user.groups.add(Group.objects.get(name=REVIEWERS))
+        ReviewerProfile.objects.create(user=user, max_open=i or None)
     with django_assert_num_queries(budget):
         assert admin_client_.get(reverse(url_name)).status_code == 200
 
@@ -289,7 +420,7 @@ def test_claim_page_query_count_does_not_grow_with_history(
     claim = article.claims.first()
     ruling = _submit(claim, editor=editor, reviewer=reviewer, sources=1)
     url = reverse("admin:articles_claim_change", args=[claim.pk])
-    budget = 8
+    budget = 9  # session, user, roles, the claim, and one per inline (sources ... comments, events)
     with django_assert_num_queries(budget):
         assert admin_client_.get(url).status_code == 200
 

@@ -126,7 +126,9 @@ def test_editor_sees_the_whole_queue_most_check_worthy_first(api, editor, articl
     assert set(row) == {
         "id", "article", "start", "end", "text", "checkworthiness", "checkworthy", "claim_type", "speaker",
         "status", "priority", "due_date", "stale", "assignee", "assignee_username", "created_at", "updated_at",
+        "version", "merged_into", "is_overdue",
     }  # fmt: skip
+    assert (row["version"], row["merged_into"], row["is_overdue"]) == (1, None, False)
     assert row["article"] == article.pk
     assert row["assignee"] is None and row["assignee_username"] is None
 
@@ -423,9 +425,9 @@ def test_queue_query_count_does_not_grow_with_claims(
 def test_claim_detail_query_count_does_not_grow_with_history(
     api, editor, reviewer, assigned, source, django_assert_num_queries
 ):
-    # 1 role lookup, 1 claim with article and assignee, then sources, rulings and events
+    # 1 role lookup, 1 claim with article and assignee, then sources, rulings, events and comments
     api.force_authenticate(fresh(editor))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert api.get(url(assigned)).status_code == 200
     for i in range(20):
         services.source_add(claim=assigned, actor=reviewer if i % 2 else editor, title=f"Source {i}")
@@ -436,10 +438,13 @@ def test_claim_detail_query_count_does_not_grow_with_history(
     services.ruling_submit(
         claim=assigned, actor=reviewer, rating=Rating.objects.get(slug="half-true"), summary="S2", explanation="E2"
     )
+    for i in range(10):
+        services.comment_add(claim=assigned, actor=reviewer if i % 2 else editor, body=f"Comment {i}")
     api.force_authenticate(fresh(editor))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         data = api.get(url(assigned)).json()
     assert (len(data["sources"]), len(data["rulings"]), len(data["events"])) == (21, 2, 27)
+    assert [c["author"] for c in data["comments"][:2]] == ["erin", "rita"]
 
 
 def test_the_queue_sorts_by_score_on_request(api, editor, article):

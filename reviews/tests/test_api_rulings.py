@@ -267,8 +267,8 @@ def test_publishing_returns_the_public_url_and_claimreview(api, editor, approved
 def test_a_published_claims_page_carries_the_claimreview(api, editor, approved, django_assert_num_queries):
     services.ruling_publish(ruling=approved, actor=editor)
     api.force_authenticate(get_user_model().objects.get(pk=editor.pk))
-    # the claim page's five queries, plus the rating scale's bounds for the ClaimReview
-    with django_assert_num_queries(6):
+    # the claim page's six queries, plus the rating scale's bounds for the ClaimReview
+    with django_assert_num_queries(7):
         data = api.get(f"/api/v1/claims/{approved.claim_id}/").json()
     assert data["status"] == "published" and data["available_actions"] == ["correct"]
     assert data["rulings"][0]["claimreview"]["claimReviewed"] == VERDICT["summary"]

@@ -1,6 +1,7 @@
 """The newsroom claim pages: home, the queue, the claim page and every workflow action,
 for who may and who may not; the whole path through the web UI; query budgets."""
 
+import datetime
 import json
 import re
 
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from articles import services as article_services
@@ -23,8 +25,9 @@ S = Claim.Status
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 # Session, user, groups; then the page's own queries.
-QUEUE_QUERIES = 6  # + count, page, reviewers for the filter's select
-CLAIM_PAGE_QUERIES = 8  # + claim, sources, rulings, events, reviewers (assign form)
+QUEUE_QUERIES = 7  # + count, page, reviewers for the filter's select and for the bulk-assign select
+# + claim, sources, rulings, comments, merged claims, history, reviewers (assign form)
+CLAIM_PAGE_QUERIES = 10
 ACTIONS = ["claim-accept", "claim-reject", "claim-assign", "source-add", "ruling-submit"]
 RULING_ACTIONS = ["ruling-approve", "ruling-return", "ruling-publish"]
 
@@ -557,17 +560,20 @@ def test_the_queue_query_count_does_not_grow_with_claims(
 
     extra = article_services.article_create(submitted_by=editor, body=f"{seed_text}\n{seed_text}", extract=False)
     article_services.article_extract(article_id=extra.pk)
+    yesterday = timezone.localdate() - datetime.timedelta(days=2)
     for i, claim in enumerate(Claim.objects.all()[:30]):
-        services.claim_assign(claim=claim, reviewer=(reviewer, other_reviewer)[i % 2], actor=editor)
+        due = yesterday if i % 3 == 0 else None  # some overdue: the badge costs no query
+        services.claim_assign(claim=claim, reviewer=(reviewer, other_reviewer)[i % 2], actor=editor, due_date=due)
     assert Claim.objects.count() >= 40
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(url)
     assert len(response.context["page"]) >= 40
     assert any(claim.assignee_id for claim in response.context["page"])
+    assert any(claim.is_overdue for claim in response.context["page"])
 
 
 def test_the_claim_page_query_count_does_not_grow_with_sources_and_events(
-    client, editor, reviewer, assigned, django_assert_num_queries
+    client, editor, editor2, reviewer, article, assigned, django_assert_num_queries
 ):
     client.force_login(editor)
     url = reverse("claim-detail", args=[assigned.pk])
@@ -577,9 +583,23 @@ def test_the_claim_page_query_count_does_not_grow_with_sources_and_events(
 
     for i in range(1, 40):
         services.source_add(claim=assigned, actor=reviewer, title=f"Source {i}", url=f"https://example.org/{i}")
+    # Rulings submitted and returned, comments with mentions, duplicates merged into the claim.
+    for i in range(3):
+        ruling = services.ruling_submit(
+            claim=assigned, actor=reviewer, rating=Rating.objects.get(slug="false"), summary=f"S{i}", explanation="E"
+        )
+        services.ruling_return(ruling=ruling, actor=editor2, note=f"Return {i}")
+    for i in range(15):
+        services.comment_add(claim=assigned, actor=(editor, reviewer)[i % 2], body=f"Comment {i} @erin")
+    duplicates = list(article.claims.filter(status=S.CANDIDATE)[:4])
+    for duplicate in duplicates:
+        services.claim_merge(claim=duplicate, into=assigned, actor=editor)
     with django_assert_num_queries(CLAIM_PAGE_QUERIES):
         response = client.get(url)
     assert response.text.count("source.added") == 40
+    assert response.text.count('class="ruling ruling-returned"') == 3 and "claim.return" in response.text
+    assert response.text.count('class="mention"') == 15
+    assert response.text.count("claim.merge") == 4
 
 
 def test_the_queue_sorts_by_score(client, editor, article):
