@@ -1,12 +1,31 @@
 """The pipeline: segment, attribute, classify, score. Works on whole documents so that each
 stage can batch (the scorer) or look around (speakers)."""
 
+import re
 from dataclasses import asdict, dataclass
 
 from . import checkworthiness
 from .classify import claim_type
+from .language import detect_language
 from .segment import split_sentences
 from .speakers import attribute_speakers
+
+# Full Fact's taxonomy marks opinions, questions and exhortations as "not a claim", and a
+# speaker's own experience is rarely checkable: the model (trained on debate sentences) does not
+# know either, so their score is halved. See docs/extraction.md.
+UNCHECKABLE_TYPES = frozenset({"not_a_claim", "personal_experience"})
+UNCHECKABLE_FACTOR = 0.5
+# Wire copy frames quotes with sentences about the speech event itself ("X made the remarks
+# during a forum", "her comments came during a visit"): context, not claims. The debate-trained
+# model cannot tell them from claims, so they are strongly discounted.
+SPEECH_EVENT = re.compile(
+    r"\b(?:made|delivered|gave|offered)\s+(?:the|these|those|his|her|their|its)\s+"
+    r"(?:statements?|remarks?|comments?|speech|address)\b"
+    r"|\b(?:statements?|remarks?|comments?|warnings?)\s+came\s+(?:during|at|after|as|in)\b"
+    r"|\banswered\s+questions\s+from\b",
+    re.IGNORECASE,
+)
+SPEECH_EVENT_FACTOR = 0.3
 
 CHECKWORTHY_THRESHOLD = checkworthiness.THRESHOLD
 
@@ -25,37 +44,57 @@ class ClaimCandidate:
         return asdict(self)
 
 
-def _candidates(text: str, spans: list[tuple[int, int]], speakers: list[str]) -> list[ClaimCandidate]:
-    units = [text[start:end] for start, end in spans]
-    scores = checkworthiness.score(units)
-    return [
-        ClaimCandidate(
-            start=start,
-            end=end,
-            text=unit,
-            checkworthiness=score,
-            checkworthy=score >= checkworthiness.THRESHOLD,
-            claim_type=claim_type(unit),
-            speaker=speaker,
+def _candidates(
+    spans: list[tuple[int, int]], units: list[str], speakers: list[str], language: str
+) -> list[ClaimCandidate]:
+    scores = checkworthiness.score(units)  # one batch: the scorer is fastest that way
+    threshold = checkworthiness.THRESHOLD
+    out = []
+    for (start, end), unit, score, speaker in zip(spans, units, scores, speakers, strict=True):
+        kind = claim_type(unit, language)
+        if kind in UNCHECKABLE_TYPES:
+            score *= UNCHECKABLE_FACTOR
+        elif SPEECH_EVENT.search(unit):
+            score *= SPEECH_EVENT_FACTOR
+        out.append(
+            ClaimCandidate(
+                start=start,
+                end=end,
+                text=unit,
+                checkworthiness=score,
+                checkworthy=score >= threshold,
+                claim_type=kind,
+                speaker=speaker,
+            )
         )
-        for (start, end), unit, score, speaker in zip(spans, units, scores, speakers, strict=True)
-    ]
+    return out
 
 
 def extract(text: str) -> list[ClaimCandidate]:
-    """Split ``text`` into claim units with exact offsets, speaker, type and score."""
+    """Split ``text`` into claim units with exact offsets, speaker, type and score.
+
+    Any text is accepted: any script (units are cut at "。", "؟", "।" too), no punctuation at
+    all, only whitespace. Claim types use English cue words only when the text is English (or
+    its language is undetermined); ``detect_language`` tells the article's language.
+    """
     spans = split_sentences(text)
-    return _candidates(text, spans, attribute_speakers(text, spans))
+    if not spans:
+        return []
+    units = [text[start:end] for start, end in spans]
+    return _candidates(spans, units, attribute_speakers(text, spans), detect_language(text))
 
 
 def extract_sentences(sentences: list[str]) -> list[ClaimCandidate]:
-    """Score pre-split units, each as a whole and on its own (the ``--sentences`` mode)."""
-    out = []
-    for sentence in sentences:
-        spans = [(0, len(sentence))] if sentence else []
-        speakers = attribute_speakers(sentence, spans)
-        out.extend(_candidates(sentence, spans, speakers) if spans else [_empty()])
-    return out
+    """Score pre-split units, each as a whole and on its own (the ``--sentences`` mode).
+
+    One candidate per sentence, in order; an empty sentence gives an empty candidate.
+    """
+    units = [sentence for sentence in sentences if sentence]
+    spans = [(0, len(unit)) for unit in units]
+    speakers = [attribute_speakers(unit, [span])[0] for unit, span in zip(units, spans, strict=True)]
+    language = detect_language(" ".join(units[:200]))
+    scored = iter(_candidates(spans, units, speakers, language))
+    return [next(scored) if sentence else _empty() for sentence in sentences]
 
 
 def _empty() -> ClaimCandidate:

@@ -1,0 +1,368 @@
+"""Who said it: the speaker of each claim unit, pattern by pattern.
+
+The units are given here explicitly (paragraphs of sentences), so that these tests pin the
+attribution rules and not the segmenter's choices.
+"""
+
+import time
+
+import pytest
+
+from articles.extraction.quotes import mask_quotations
+from articles.extraction.speakers import attribute_speakers
+
+
+def speakers(*paragraphs: str | list[str]) -> list[str]:
+    """The speaker of each unit; a paragraph is one unit or a list of units (sentences)."""
+    text = ""
+    spans = []
+    for number, paragraph in enumerate(paragraphs):
+        if number:
+            text += "\n\n"
+        units = [paragraph] if isinstance(paragraph, str) else paragraph
+        for index, unit in enumerate(units):
+            if index:
+                text += " "
+            spans.append((len(text), len(text) + len(unit)))
+            text += unit
+    return attribute_speakers(text, spans)
+
+
+def speaker(*paragraphs: str | list[str]) -> str:
+    """The speaker of the last unit."""
+    return speakers(*paragraphs)[-1]
+
+
+# -- direct quotes ----------------------------------------------------------------------------
+
+
+def test_quote_before_the_cue():
+    assert speaker('"We must act now," Rutte said.') == "Rutte"
+
+
+def test_quote_after_the_cue():
+    assert speaker('Referring to Türkiye, Rutte stated, "Türkiye has a very large defense industry base."') == "Rutte"
+
+
+def test_quote_with_a_colon():
+    assert speaker('In a statement Friday, Trump said: "I am greatly honored by the endorsement."') == "Trump"
+
+
+def test_inverted_cue_after_a_quote():
+    assert speaker('"It was the least bad outcome," said Jane Doe, an economist at the bank.') == "Jane Doe"
+
+
+def test_inverted_cue_after_reported_speech():
+    assert speaker("Debates are not likely to alter the campaign, noted NBC's Dante Chinni.") == "Dante Chinni"
+
+
+def test_words_inside_quotes_are_not_the_frame():
+    assert speaker('"We said no to them," the mayor told reporters.') == "mayor"
+
+
+def test_mixed_straight_and_curly_quotes_are_one_quotation():
+    inside = "Oz has a pulpit,"
+    assert mask_quotations(f'"{inside}” said David Gorski.') == '"' + "\x00" * len(inside) + "” said David Gorski."
+
+
+# -- reported speech --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Officials said that the plant would close in March.", "Officials"),
+        ("Zelenskyy warned Russia could attack a NATO country within five years.", "Zelenskyy"),
+        ("Clinton now says she opposes the deal.", "Clinton"),
+        ("Police say he posed a deadly threat and refused to drop the gun.", "Police"),
+        ("Mr. Obama has previously made the case for Mrs. Clinton during campaign stops.", "Obama"),
+        ("Many Democrats are afraid that the edge may be undercut by apathy.", "many Democrats"),
+        ("The Republican nominee continues to insist that he wants to release his taxes.", "Republican nominee"),
+        ("A spokeswoman for the mayor says the city was never consulted.", "a spokeswoman for the mayor"),
+    ],
+)
+def test_subject_of_a_speech_or_attitude_verb(sentence, expected):
+    assert speaker(sentence) == expected
+
+
+def test_according_to_keeps_an_organisation_whole():
+    unit = (
+        'The deal will link the UK\'s defense industry "with the technology being developed on the front lines," '
+        "according to the UK Prime Minister's Office."
+    )
+    assert speaker(unit) == "UK Prime Minister's Office"
+
+
+def test_according_to_a_report_names_its_publisher():
+    assert speaker("Turnout fell by a third, according to a report by the Wall Street Journal.") == (
+        "Wall Street Journal"
+    )
+
+
+def test_a_possessive_speech_noun_with_a_that_clause():
+    assert speaker("Politifact seized on Trump's claim that there were thousands of shootings.") == "Trump"
+    assert speaker("Stumpf's repeated emphasis that only 1 percent were involved angered senators.") == "Stumpf"
+
+
+def test_a_speech_noun_without_a_clause_is_the_outlets_report():
+    sentence = "NATO's 32 countries negotiated a deal, seeking to satisfy Trump's insistence on 5% spending."
+    assert speaker(sentence) == ""
+
+
+def test_passive_cue_names_its_agent():
+    assert speaker("The registration issue was first reported by The Washington Post.") == "Washington Post"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rutte addressed the war in Ukraine, noting that many countries have invested in its industry.",
+        'Rutte emphasized the importance of the industry, adding, "I visited some of their companies."',
+        "Chastened by the analyses, as well as by complaints, Rutte revised his plan, promising to focus on jobs.",
+    ],
+)
+def test_a_participle_speaks_for_the_clause_subject(sentence):
+    assert speaker(sentence) == "Rutte"
+
+
+def test_a_coordinated_verb_shares_the_subject():
+    assert speaker("Mr. McKinley is bearish on student loans and expects them to become less available.") == (
+        "McKinley"
+    )
+
+
+def test_appositives_are_skipped():
+    sentence = (
+        "Richard Revesz, director of the Institute for Policy Integrity at New York University's law school, "
+        "said the suing states were exaggerating the reach of the EPA."
+    )
+    assert speaker(sentence) == "Richard Revesz"
+
+
+def test_a_conjunction_starts_the_clause_of_an_appositive_subject():
+    sentence = (
+        "Many leaders of ethnic communities share these apprehensions, but the Central and East European "
+        "Coalition, which represents more than 20 million Americans, wants to keep its policy."
+    )
+    assert speaker(sentence) == "Central and East European Coalition"
+
+
+def test_a_title_before_an_appositive_name_gives_the_name():
+    assert speaker("The state's campaign chairman, Phil Lovas, said he cannot comment on the letter.") == "Phil Lovas"
+
+
+def test_a_final_attribution_frames_the_whole_sentence():
+    sentence = "Trump could embrace a clean energy policy as president, Sen. Lindsey Graham (R-S.C.) said Sunday."
+    assert speaker(sentence) == "Lindsey Graham"
+
+
+def test_a_main_clause_outranks_a_subordinate_one():
+    sentence = 'When Patriot signaled that it would make a deal, Mr. Barrett said, "We were floored."'
+    assert speaker(sentence) == "Barrett"
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("NATO Secretary-General Mark Rutte called for closer ties with the industry.", "Mark Rutte"),
+        ("U.K. Prime Minister Keir Starmer said the agreement was historic.", "Keir Starmer"),
+        ("Republican nominee Donald Trump said he would win Ohio.", "Donald Trump"),
+        ("Gov. Earl Ray Tomblin of West Virginia lauded Mr. Clarke in his address.", "Earl Ray Tomblin"),
+        ("Rep. Jim Jordan (R-Ohio), an oversight panel member, said the deal was wrong.", "Jim Jordan"),
+        ("Clinton campaign manager Robby Mook told CBS that the campaign expects a fight.", "Robby Mook"),
+    ],
+)
+def test_titles_are_stripped(sentence, expected):
+    assert speaker(sentence) == expected
+
+
+def test_a_surname_gets_the_fullest_name_the_article_gives():
+    got = speakers(
+        "Ukrainian President Volodymyr Zelenskyy arrived in London on Monday.",
+        "Zelenskyy said Russia could target a NATO member state.",
+    )
+    assert got[-1] == "Volodymyr Zelenskyy"
+
+
+def test_an_honorific_and_surname_get_the_full_name():
+    got = speakers("President Barack Obama opened the museum.", '"It tells our story," Mr. Obama said.')
+    assert got[-1] == "Barack Obama"
+
+
+def test_a_pronoun_is_the_last_person_speaking():
+    got = speakers(
+        "Rutte addressed the war in Ukraine, noting that many countries have invested.",
+        "He said this approach helps Ukrainians.",
+    )
+    assert got == ["Rutte", "Rutte"]
+
+
+def test_a_pronoun_prefers_the_person_named_in_its_own_sentence():
+    got = speakers(
+        '"Oz has a huge bully pulpit," said David Gorski, a professor of surgery.',
+        'Sen. Claire McCaskill scolded him: "The community is against you," she said.',
+    )
+    assert got[-1] == "Claire McCaskill"
+
+
+def test_he_and_she_find_a_speaker_of_their_gender():
+    got = speakers(
+        "Sen. Elizabeth Warren said the bank had failed its customers.",
+        "Wells Fargo chief executive John Stumpf said he was sorry.",
+        "She said he should resign.",
+        "He said he would not.",
+    )
+    assert got == ["Elizabeth Warren", "John Stumpf", "Elizabeth Warren", "John Stumpf"]
+
+
+def test_a_definite_title_is_the_person_given_that_title():
+    got = speakers(
+        "Ukrainian President Volodymyr Zelenskyy warned Russia could attack within five years.",
+        '"Today, Ukraine is holding him up," the Ukrainian president said.',
+    )
+    assert got[-1] == "Volodymyr Zelenskyy"
+
+
+def test_a_definite_body_is_the_body_named_earlier():
+    got = speakers(
+        "The nonpartisan Commission on Presidential Debates says there was a problem with the microphone.",
+        "The commission said the sound level in the hall was affected.",
+    )
+    assert got[-1] == "Commission on Presidential Debates"
+
+
+def test_a_possessive_description_is_not_resolved_to_someone_else():
+    got = speakers("Cheryl Mills, a lawyer, said the emails were lost.", "His lawyer said he would not answer.")
+    assert got[-1] == "lawyer"
+
+
+# -- quotations across units and paragraphs -----------------------------------------------------
+
+
+def test_a_quote_paragraph_continues_the_previous_speaker():
+    got = speakers('"This is a disgrace," Warren said.', '"They should all resign."')
+    assert got == ["Warren", "Warren"]
+
+
+def test_a_quote_split_over_sentences_takes_the_speaker_of_its_paragraph():
+    got = speakers(['"We will fight." "We will win," Tester said.'], ["Tester said it twice."])
+    assert got[0] == "Tester"
+    got = speakers(["The panel heard Tester.", '"Every time you say that," Tester said.', '"You help them."'])
+    assert got == ["", "Tester", "Tester"]
+
+
+def test_a_quotation_running_over_several_units_keeps_its_speaker():
+    got = speakers(
+        [
+            "''It's more tinkering at the edges,'' said Alan Cole, an economist.",
+            "''I wouldn't call it reform.",
+            "It's basically just a tax increase'' for the top bracket.",
+        ]
+    )
+    assert got == ["Alan Cole", "Alan Cole", "Alan Cole"]
+
+
+def test_an_attribution_line_after_a_quote_paragraph():
+    got = speakers('"Why isn\'t this crystal clear proof?"', "Vitter demanded.")
+    assert got == ["Vitter", "Vitter"]
+
+
+def test_a_paragraph_ending_with_a_colon_introduces_the_quote():
+    got = speakers("Caddell continued:", '"The health issue overall is very much a partisan issue."')
+    assert got == ["Caddell", "Caddell"]
+    got = speakers("On July 6, 2015, Sanders made the following comment:", '"The unemployment rate is 33 percent."')
+    assert got[-1] == "Sanders"
+
+
+def test_an_unclosed_quote_runs_to_the_end_of_its_paragraph():
+    got = speakers('Warren said: "We will fight them.', '"And we will win."')
+    assert got == ["Warren", "Warren"]
+
+
+def test_a_dash_credit_covers_its_quote():
+    got = speakers(['"Maybe we can build a wall around him.', 'Or a moat." \u2015 Steve Quinlan'])
+    assert got == ["Steve Quinlan", "Steve Quinlan"]
+
+
+# -- headlines -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("Pence: Gennifer Flowers Won't Be at Debate, Trump Was 'Mocking' Clinton Camp.", "Pence"),
+        ("Trump Could Address Clean Energy, Lindsey Graham Says.", "Lindsey Graham"),
+        ("UPDATE: The first sentence has been clarified.", ""),
+        ("The United States Condemns the Test.", ""),
+    ],
+)
+def test_headlines(headline, expected):
+    assert speaker(headline) == expected
+
+
+# -- the outlet's own voice --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The NATO summit in The Hague has been focused on keeping U.S. President Donald Trump satisfied.",
+        'The U.K. and Ukraine signed a "landmark agreement" to share battlefield technology.',
+        "Zelenskyy's warnings came during his visit to London, where he held talks with Keir Starmer.",
+        'Rutte made the statements during a "Public Forum" event, where he answered questions from citizens.',
+        "The economy grew 3.5% last year, the fastest pace since 2015.",
+        "The tax plans would cost $1 trillion over a decade.",
+        "Critical infrastructure was damaged in the storm.",
+        "The United States sent two more ships to the region.",
+        "In a statement posted Friday, the bill was described as a compromise.",
+    ],
+)
+def test_the_outlets_own_voice_has_no_speaker(sentence):
+    assert speaker(sentence) == ""
+
+
+# -- robustness ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "😀🇹🇷 said said said",
+        "שלום עולם. قال الرئيس إن الاتفاق تاريخي.",
+        '"""""',
+        "“”“”’’''",
+        "said",
+        "according to",
+        ", said ,",
+        "Mr. said. Mrs. says. the said the.",
+        "(((((((((( said",
+        "\x00 said \x00",
+    ],
+)
+def test_never_crashes_on_odd_text(text):
+    spans = [(0, len(text))] if text.strip() else []
+    assert len(attribute_speakers(text, spans)) == len(spans)
+
+
+def test_no_units_no_speakers():
+    assert attribute_speakers("Anything at all.", []) == []
+
+
+def test_zero_length_and_whitespace_units():
+    text = "Rutte said it.   "
+    assert attribute_speakers(text, [(0, 0), (0, 14), (14, 17)]) == ["", "Rutte", ""]
+
+
+def test_a_megabyte_on_one_line_is_linear():
+    sentence = '"We must act," Rutte said, according to the UK Prime Minister\'s Office. '
+    text = sentence * (1_000_000 // len(sentence))
+    start = time.perf_counter()
+    assert attribute_speakers(text, [(0, len(text))]) == ["Rutte"]
+    spans = [(k, k + len(sentence) - 1) for k in range(0, len(text), len(sentence))]
+    assert set(attribute_speakers(text, spans)) == {"Rutte"}
+    assert time.perf_counter() - start < 30
