@@ -143,7 +143,7 @@ def article_extract(*, article_id: int) -> int | None:
         Article.objects.filter(pk=article_id).update(
             extraction_status=Status.DONE,
             extracted_at=timezone.now(),
-            detected_language=_detect_language(article.body),
+            detected_language=extraction.detect_language(article.body),
         )
         record_event(
             article=article,
@@ -235,7 +235,3 @@ def articles_needing_extraction(*, limit: int = 500) -> list[int]:
         .values_list("id", flat=True)[:limit]
     )
 
-
-def _detect_language(text: str) -> str:
-    detect = getattr(extraction, "detect_language", None)  # TODO(lead): direct call once language.py lands
-    return detect(text) if detect else ""

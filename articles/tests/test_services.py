@@ -124,3 +124,13 @@ def test_sweep_finds_lost_and_stale_work(editor, settings):
     assert services.article_extract(article_id=stuck.pk) == 1
     Article.objects.filter(pk=fresh.pk).update(extraction_status="running")
     assert services.article_extract(article_id=fresh.pk) is None
+
+
+def test_extraction_records_the_language_of_the_text(editor):
+    article = services.article_create(
+        submitted_by=editor, body="Le gouvernement a annoncé une hausse de 5 % des dépenses de défense cette année."
+    )
+    services.article_extract(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.detected_language == "fr"
+    assert article.claims.count() == 1
