@@ -234,4 +234,3 @@ def articles_needing_extraction(*, limit: int = 500) -> list[int]:
         .order_by("extraction_requested_at")
         .values_list("id", flat=True)[:limit]
     )
-
