@@ -145,6 +145,19 @@ def published_ruling(*, pk: int) -> Ruling:
     return published_rulings().prefetch_related("claim__sources").get(pk=pk)
 
 
+def current_version_of(*, pk: int) -> Ruling | None:
+    """The published ruling that replaced a corrected one (following the chain of
+    corrections), so that an old fact-check address keeps working. None if there is none."""
+    ruling = Ruling.objects.filter(pk=pk, status=Ruling.Status.SUPERSEDED).only("pk").first()
+    seen = 0
+    while ruling is not None and seen < 100:  # a chain of corrections is short; never loop forever
+        successor = Ruling.objects.filter(supersedes=ruling).only("pk", "status").first()
+        if successor is None or successor.status == Ruling.Status.PUBLISHED:
+            return successor
+        ruling, seen = successor, seen + 1
+    return None
+
+
 def reviewers() -> QuerySet:
     """Active users in the reviewers group, for the assign form and the queue filter."""
     return get_user_model().objects.filter(groups__name=roles.REVIEWERS, is_active=True).order_by("username")

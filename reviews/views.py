@@ -627,7 +627,11 @@ def factcheck_public(request, pk: int):
     try:
         ruling = selectors.published_ruling(pk=pk)
     except Ruling.DoesNotExist:
-        raise Http404("No such fact-check.") from None
+        current = selectors.current_version_of(pk=pk)
+        if current is None:
+            raise Http404("No such fact-check.") from None
+        # A corrected fact-check: its old address (indexed, shared) leads to the correction.
+        return redirect("factcheck-public", pk=current.pk, permanent=True)
     context = {
         "ruling": ruling,
         "claim": ruling.claim,

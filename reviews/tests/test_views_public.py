@@ -155,3 +155,18 @@ def test_the_index_query_count_does_not_grow_with_rulings(
     with django_assert_num_queries(INDEX_QUERIES):
         response = client.get(reverse("factcheck-index"))
     assert len(response.context["page"]) == 40
+
+
+def test_the_address_of_a_corrected_fact_check_leads_to_the_correction(client, published, editor2):
+    corrected = services.ruling_correct(
+        ruling=published,
+        actor=editor2,
+        rating=Rating.objects.get(slug="false"),
+        summary="Corrected summary",
+        explanation="New evidence.",
+        correction_note="A new figure was published.",
+    )
+    response = client.get(f"/fact-checks/{published.pk}/")
+    assert response.status_code == 301 and response["Location"] == f"/fact-checks/{corrected.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get("/fact-checks/999999/").status_code == 404
