@@ -10,10 +10,7 @@ writes accept the version the client last read, as a ``version`` field or an ``I
 header, and a stale one is refused with 409 ``conflict``.
 """
 
-from contextlib import contextmanager
-
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -53,7 +50,6 @@ from .serializers import (
     VersionSerializer,
 )
 from .services.assignment import reviewer_loads
-from .services.base import check_version, lock_claim
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -91,19 +87,6 @@ def _valid(serializer_class, view, **kwargs) -> dict:
         version = data.pop("version", None)
         data["expected_version"] = version if version is not None else _if_match(view.request)
     return data
-
-
-@contextmanager
-def _at_version(claim: Claim, expected_version: int | None, *, also: Claim | None = None):
-    """For the services that take no ``expected_version``: check it under the claim's row lock
-    and keep the lock through the service call, so nobody can change the claim in between.
-    ``also``: a second claim the service locks; both are locked in id order, as it does, so
-    that two opposite requests cannot deadlock."""
-    with transaction.atomic():
-        if expected_version is not None:
-            locked = {pk: lock_claim(pk) for pk in sorted({claim.pk, also.pk if also else claim.pk})}
-            check_version(locked[claim.pk], expected_version, "claim")
-        yield
 
 
 def _etag(response: Response, obj) -> Response:
@@ -222,9 +205,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         claim = self._claim(pk)
-        data = _valid(MergeSerializer, self)
-        with _at_version(claim, data.pop("expected_version"), also=data["into"]):
-            services.claim_merge(claim=claim, actor=request.user, **data)
+        services.claim_merge(claim=claim, actor=request.user, **_valid(MergeSerializer, self))
         return self._detail(pk)
 
     @extend_schema(
@@ -236,9 +217,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         claim = self._claim(pk)
-        data = _valid(AssignSerializer, self)
-        with _at_version(claim, data.pop("expected_version")):
-            services.claim_assign(claim=claim, actor=request.user, **data)
+        services.claim_assign(claim=claim, actor=request.user, **_valid(AssignSerializer, self))
         return self._detail(pk)
 
     @extend_schema(
@@ -250,8 +229,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         claim = self._claim(pk)
-        with _at_version(claim, _valid(VersionSerializer, self)["expected_version"]):
-            services.claim_start_review(claim=claim, actor=request.user)
+        services.claim_start_review(claim=claim, actor=request.user, **_valid(VersionSerializer, self))
         return self._detail(pk)
 
     @extend_schema(
@@ -264,8 +242,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
         claim = get_object_or_404(selectors.claims_to_take(request.user), pk=pk)
-        with _at_version(claim, _valid(VersionSerializer, self)["expected_version"]):
-            services.claim_self_assign(claim=claim, actor=request.user)
+        services.claim_self_assign(claim=claim, actor=request.user, **_valid(VersionSerializer, self))
         return self._detail(pk)
 
     @extend_schema(

@@ -15,7 +15,7 @@ from factcheck import roles
 
 from ..models import Assignment
 from ..workflow import OPEN_STATES, WorkflowError
-from .base import lock_claim, move
+from .base import check_version, lock_claim, move
 from .notifications import Kind, claim_url, notify
 
 
@@ -67,10 +67,12 @@ def claim_assign(
     priority: int | None = None,
     due_date: datetime.date | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Claim:
     """An editor hands a claim to a reviewer, or to another one: the old assignment is closed,
     not deleted."""
     claim = lock_claim(claim)
+    check_version(claim, expected_version, "claim")
     _check_reviewer(reviewer)
     return _hand_over(
         claim, reviewer=reviewer, actor=actor, name="assign", priority=priority, due_date=due_date, note=note
@@ -78,9 +80,10 @@ def claim_assign(
 
 
 @transaction.atomic
-def claim_self_assign(*, claim: Claim, actor) -> Claim:
+def claim_self_assign(*, claim: Claim, actor, expected_version: int | None = None) -> Claim:
     """A reviewer takes an accepted claim, where the desk allows it (REVIEWER_SELF_ASSIGN)."""
     claim = lock_claim(claim)
+    check_version(claim, expected_version, "claim")
     return _hand_over(claim, reviewer=actor, actor=actor, name="self_assign", note="taken by the reviewer")
 
 

@@ -33,7 +33,7 @@ def claim_reject(*, claim: Claim, actor, note: str = "", expected_version: int |
 
 
 @transaction.atomic
-def claim_merge(*, claim: Claim, into: Claim, actor, note: str = "") -> Claim:
+def claim_merge(*, claim: Claim, into: Claim, actor, note: str = "", expected_version: int | None = None) -> Claim:
     """Fold a duplicate into another claim: the duplicate keeps its row and history."""
     if claim.pk == into.pk:
         raise ValidationError({"into": "A claim cannot be merged into itself."})
@@ -41,6 +41,7 @@ def claim_merge(*, claim: Claim, into: Claim, actor, note: str = "") -> Claim:
     first, second = sorted([claim.pk, into.pk])
     locked = {pk: lock_claim(pk) for pk in (first, second)}
     claim, into = locked[claim.pk], locked[into.pk]
+    check_version(claim, expected_version, "claim")
     if into.status == Claim.Status.MERGED:
         raise ValidationError({"into": "That claim was itself merged; merge into the claim it points to."})
     move(claim, actor=actor, name="merge", note=note or f"into claim {into.pk}", merged_into=into)
@@ -48,8 +49,9 @@ def claim_merge(*, claim: Claim, into: Claim, actor, note: str = "") -> Claim:
 
 
 @transaction.atomic
-def claim_start_review(*, claim: Claim, actor) -> Claim:
+def claim_start_review(*, claim: Claim, actor, expected_version: int | None = None) -> Claim:
     claim = lock_claim(claim)
+    check_version(claim, expected_version, "claim")
     move(claim, actor=actor, name="start")
     return claim
 
