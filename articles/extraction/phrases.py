@@ -29,9 +29,10 @@ SKIP = _words(
     recently already still even just often frequently always long first initially finally
     further earlier too himself herself themselves itself yesterday today tonight monday
     tuesday wednesday thursday friday saturday sunday ago all both only each almost too very quite
+    perhaps maybe so
     """
 )
-BE = _words("is are was were be been being")
+BE = _words("is are was were be been being isn't aren't wasn't weren't isn\u2019t aren\u2019t wasn\u2019t weren\u2019t")
 MODALS = _words(
     "will would could can may might must should shall do does did to "
     "didn't doesn't don't won't wouldn't can't couldn't didn\u2019t doesn\u2019t don\u2019t "
@@ -163,9 +164,11 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
         first = first[:-2]
     if low in PRONOUNS:
         return [first], i - 1
+    if first[0] == "@" and len(first) > 2:
+        return [first], i - 1  # a social media handle names its owner: "@nycsouthpaw pointed out"
     if low in _QUANTIFIER_PRONOUNS and (i == 0 or tokens[i - 1] in PUNCT_BOUNDARY):
         return [first], i - 1  # "Some believe ...", "Others say ..."
-    if low in FUNCTION or not first[:1].isalnum() or (is_possessive(first) and is_upper(first)):
+    if low in FUNCTION or not first[:1].isalnum() or (is_possessive(first) and first[:1].isupper()):
         return [], i
     phrase: list[str] = []
     capitals = False
@@ -173,7 +176,7 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
     while i >= 0:
         word = tokens[i]
         low = word.lower()
-        if is_upper(word):
+        if word[:1].isupper():
             if low.rstrip(".") in FUNCTION:
                 break
             if is_possessive(word) and phrase:
@@ -181,7 +184,7 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
                 # States average": the owner names the body.
                 phrase.append(word)
                 i -= 1
-                while i >= 0 and is_upper(tokens[i]) and tokens[i].lower().rstrip(".") not in FUNCTION:
+                while i >= 0 and tokens[i][:1].isupper() and tokens[i].lower().rstrip(".") not in FUNCTION:
                     phrase.append(tokens[i])
                     i -= 1
                 phrase.reverse()
@@ -189,7 +192,7 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
             phrase.append(word)
             capitals = True
         elif capitals and (
-            (low in CONNECTORS and i > 0 and is_upper(tokens[i - 1]) and tokens[i - 1].lower() not in FUNCTION)
+            (low in CONNECTORS and i > 0 and tokens[i - 1][:1].isupper() and tokens[i - 1].lower() not in FUNCTION)
             or (word[:1].isdigit() and i > 0 and tokens[i - 1].lower() in DETERMINERS)
         ):
             phrase.append(word)  # "Bank of America", "the 2014 American Community Survey"
@@ -204,7 +207,7 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
                     before.lower() in DETERMINERS
                     or before.lower() in PREPOSITIONS
                     or before in PUNCT_BOUNDARY
-                    or is_upper(before)
+                    or (before[:1].isupper() and low.endswith("ing"))  # "the Clinton fundraising team"
                 ):
                     break
             if is_possessive(word) and phrase:
@@ -227,7 +230,7 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
         if before.isalpha() and tokens[i].islower() and before not in FUNCTION and before not in SKIP:
             return [], i  # an object: "rolled out several versions", "who sent the letter called"
     last = phrase[-1]
-    if not is_upper(last) and (last.lower() in NOT_SOURCES or not last[:1].isalpha()):
+    if not last[:1].isupper() and (last.lower() in NOT_SOURCES or not last[:1].isalpha()):
         return [], i
     if len(phrase) == 1 and last.lower() in ADJECTIVES:
         return [], i
@@ -235,13 +238,13 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
         # The phrase is a preposition's object: part of a longer subject ("A spokeswoman for
         # Hillary Clinton says", "Nearly eight of 10 voters say") or of an adverbial ("In a
         # Facebook message posted Friday, ..."), which has no subject before it.
+        if before == "with" and (i == 0 or tokens[i - 1] in PUNCT_BOUNDARY) and depth == 0:
+            return phrase, i  # "With Democratic leaders worried about ...": an absolute clause
         if depth >= 3 or i == 0:
             return [], i
         if before == "of" and tokens[i - 1].lower() in _QUANTIFIERS:
             return [tokens[i - 1].lower(), "of", *phrase], i - 2
-        if before == "with" and (i == 0 or tokens[i - 1] in PUNCT_BOUNDARY) and depth == 0:
-            return phrase, i  # "With Democratic leaders worried about ...": an absolute clause
-        if before == "to" and not is_upper(phrase[0]) and phrase[0] not in DETERMINERS:
+        if before == "to" and not phrase[0][:1].isupper() and phrase[0] not in DETERMINERS:
             return [], i  # "continues to insist": an infinitive, not an object
         k = i - 1
         participle = []
@@ -254,7 +257,7 @@ def phrase_before(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str],
         if not head or head[-1].lower() in PRONOUNS:
             return [], i
         return [*head, *participle, before, *phrase], j
-    if not is_upper(last) and phrase[0] not in DETERMINERS:
+    if not last[:1].isupper() and phrase[0] not in DETERMINERS:
         # A common noun phrase without a determiner starts a clause: ", analysts said".
         if before and before not in PUNCT_BOUNDARY and before not in SUBORDINATORS and before not in ("and", "but"):
             return [], i
@@ -282,7 +285,7 @@ def phrase_after(tokens: list[str], j: int, common: bool = True) -> tuple[list[s
     while j < n and len(words) < 14:
         word = tokens[j]
         low = word.lower()
-        if is_upper(word) and low.rstrip(".") not in FUNCTION:
+        if word[:1].isupper() and low.rstrip(".") not in FUNCTION:
             words.append(word)
             capitals = True
             if is_possessive(word):
@@ -293,14 +296,17 @@ def phrase_after(tokens: list[str], j: int, common: bool = True) -> tuple[list[s
             low in CONNECTORS
             and words
             and j + 1 < n
-            and (is_upper(tokens[j + 1]) or (tokens[j + 1].lower() == "the" and j + 2 < n and is_upper(tokens[j + 2])))
+            and (
+                tokens[j + 1][:1].isupper()
+                or (tokens[j + 1].lower() == "the" and j + 2 < n and tokens[j + 2][:1].isupper())
+            )
         ):
             words.append(word)
             if tokens[j + 1].lower() == "the":
                 j += 1
         elif low in ("by", "from", "at") and common and words and j + 1 < n:
             nxt = tokens[j + 1]
-            if not (is_upper(nxt) or nxt.lower() in ("the", "a", "an")):
+            if not (nxt[:1].isupper() or nxt.lower() in ("the", "a", "an")):
                 break
             words.append(word)
             if nxt.lower() == "the":
@@ -392,9 +398,9 @@ def clause_subject(tokens: list[str], i: int) -> list[str]:
         if not words:
             return []
         head = words[: head_end(words)]
-        if not is_upper(head[-1]) or head[-1].lower() in _TITLE_HEADS:
+        if not head[-1][:1].isupper() or head[-1].lower() in _TITLE_HEADS:
             name, _ = phrase_after(tokens, segments[k + 1], common=False)
-            if name and is_upper(name[0]) and name[0].lower() not in FUNCTION:
+            if name and name[0][:1].isupper() and name[0].lower() not in FUNCTION:
                 return name
         return words
     return []

@@ -25,6 +25,8 @@ from .phrases import (
     DASHES,
     FUNCTION,
     INTRO,
+    KEPT_DETERMINERS,
+    PREPOSITIONS,
     PRONOUNS,
     PUNCT_BOUNDARY,
     QUOTE_TOKENS,
@@ -116,7 +118,7 @@ class _Document:
             start, end = spans[i]
             if i in quoted and (
                 not _LETTER.search(masked, start, end)
-                or (masked[start + 1 : start + 2] == MASK and masked.count(MASK, start, end) * 2 > end - start)
+                or (MASK in masked[start + 1 : start + 3] and masked.count(MASK, start, end) * 2 > end - start)
             ):
                 bare_quote.add(i)
             speaker = self._headline_source(start, end) if i in colons else ""
@@ -243,6 +245,8 @@ class _Document:
             if source:
                 found.append((source[1], cue_start, source[0]))
                 best = min(best, source[1])
+        if not found:
+            self._initial_found(cues, start, found)
         if len(found) > 1:
             found.sort(key=lambda f: (f[0], f[1]))
         for _, position, words in found:
@@ -291,6 +295,8 @@ class _Document:
             cue_end = cue_start + len(form)
         if kind is None:
             return None
+        if kind in ("third", "base") and low_form not in _SPEECH and _NOUN_FOLLOWERS.match(masked, cue_end):
+            return None  # "the party's vacancy rules should ...", "his tax reform plans." are nouns
         if kind != "ing" and reach < 400:
             space = masked.rfind(" ", max(start, cue_start - 16), cue_start - 1)
             previous_word = masked[space + 1 : cue_start - 1] if space >= 0 else ""
@@ -329,8 +335,6 @@ class _Document:
             saw_modal = True
         previous = tokens[i] if i >= 0 else ""
         low = previous.lower()
-        if kind in ("third", "base") and low_form not in _SPEECH and _NOUN_FOLLOWERS.match(masked, cue_end):
-            return None  # "the party's vacancy rules should ...", "his tax reform plans." are nouns
         if i < 0 or previous in PUNCT_BOUNDARY:
             # Nothing before the cue but punctuation: inversion, an appositive, or a participle.
             if kind == "ing" and previous not in DASHES:
@@ -404,10 +408,88 @@ class _Document:
         if (
             j > 0
             and (before == "," or before in QUOTE_TOKENS or before in DASHES)
-            and _FRAME_TAIL.match(masked, cue_end)
+            and (_FRAME_TAIL.match(masked, cue_end) or (low_form in _TELLS and _told_tail(masked, cue_end)))
         ):
             return words, _FRAME  # "..., Graham said." / "The museum, Mr. Obama said, would ..."
         return words, _MAIN
+
+    def _initial_found(self, cues: list[_Cue], start: int, found: list) -> None:
+        """No cue found its source: the unit may open with a postmodified subject."""
+        cue_start, _, form = cues[0]
+        if (
+            FORMS.get(form) in _FINITE_KINDS
+            and cue_start - start <= 100
+            and self.masked[start : start + 1].isupper()
+            and self.masked.count(" ", start, cue_start) <= 14
+            and not _BREAK.search(self.masked, start, cue_start)
+            and _MODIFIER_WORD.search(self.masked, start, cue_start)
+        ):
+            words = self._initial_subject(cues[0], start)
+            if words:
+                found.append((_MAIN, cue_start, words))
+
+    def _initial_subject(self, cue: _Cue, start: int) -> list[str]:
+        """The subject that opens the unit when a postmodifier separates it from its verb:
+        "Experts on North Korea and nuclear nonproliferation said", "Those close to him say",
+        "One of the docs who sent the letter called", "Officials familiar with the talks said".
+        Only the head and its first prepositional phrase are kept. The caller has checked that
+        the unit starts with a capital and that no comma, quote, colon or dash comes before the
+        cue."""
+        cue_start, cue_end, form = cue
+        kind = FORMS.get(form)
+        if not form[0].islower():
+            return []
+        if kind != "past" and form not in _SPEECH and _NOUN_FOLLOWERS.match(self.masked, cue_end):
+            return []  # "The ethnic vote in several battleground states could ...": a noun
+        tokens = TOKEN.findall(self.masked, start, cue_start)
+        if not 3 <= len(tokens) <= 16:
+            return []
+        i, saw_be, _ = skip_back(tokens, len(tokens) - 1)
+        if saw_be or i < 2:
+            return []
+        if tokens[0].lower() in _THOSE and tokens[1].lower() in _RELATIONAL:
+            words, k = tokens[:1], 1  # "Those close to him", "People familiar with the matter"
+        else:
+            words, k = phrase_after(tokens, 0)
+            if not words or k > i:
+                return []
+            if k < i and is_upper(words[-1]) and _common_noun(tokens[k]) and tokens[k + 1].lower() in _POSTMODIFIERS:
+                words, k = [*words, tokens[k]], k + 1  # "The Real Clear Politics average of polls"
+            head = words[head_end(words) - 1].lower()
+            if any(w.islower() and w.endswith(("ed", "ing")) for w in words):
+                return []  # "This started in Cleveland when ...": a verb, not a noun phrase
+            if (
+                (words[0].lower() in FUNCTION and words[0].lower() not in KEPT_DETERMINERS)
+                or head in PRONOUNS
+                or not (is_upper(words[0]) or tokens[0][0].isupper())
+            ):
+                return []
+        if kind == "base" and words[0].lower() not in _THOSE:
+            head = words[head_end(words) - 1].lower()
+            if not (head.endswith("s") or head in _PLURAL_SUBJECTS):
+                return []  # a bare present needs a plural subject
+        rest = tokens[k : i + 1]
+        first = rest[0].lower() if rest else ""
+        if any(t in PUNCT_BOUNDARY for t in rest) or not (first in _POSTMODIFIERS or _participle(rest, 0)):
+            return []
+        if first in _RELATIVES:
+            # The cue must be the main verb, not the relative clause's own: "the docs who sent
+            # the letter called ...", not "the man who officials said ...".
+            if len(rest) < 4 or not rest[1].islower() or rest[1] in FUNCTION:
+                return []
+            return words
+        if any(t.lower() in _FINITE or t.lower() in SUBORDINATORS for t in rest[1:]):
+            return []  # "The plan to cut taxes would hurt those ...": a clause, not a modifier
+        if _participle(rest, 0):
+            # "An exhaustive study being released on Tuesday by ... shows"; after a name the
+            # verb is the clause's own: "Young died at a time when ...".
+            return [] if is_upper(words[-1]) else words
+        if first in _RELATIONAL:
+            return [*words, *rest]  # "Those close to him"
+        if rest[-1].lower() in FUNCTION or (first == "and" and not any(w in PREPOSITIONS for w in words)):
+            return []
+        cut = next((m for m in range(1, len(rest)) if _participle(rest, m)), len(rest))
+        return [*words, *rest[:cut]]  # "polls taken over the past two weeks" ends at "taken"
 
     def _simple_source(self, start: int, cue_start: int, cue_end: int) -> tuple[list[str], int] | None:
         """The common case at a fraction of the cost: only a name between the cue and a clause
@@ -430,7 +512,9 @@ class _Document:
         pronoun = len(words) == 1 and words[0].lower() in PRONOUNS
         if not pronoun and any(w.lower().rstrip(".") in FUNCTION or w.endswith(("'s", "\u2019s")) for w in words):
             return None
-        if boundary > start and _FRAME_TAIL.match(masked, cue_end):
+        if boundary > start and (
+            _FRAME_TAIL.match(masked, cue_end) or (masked[cue_start] == "t" and _told_tail(masked, cue_end))
+        ):
             return words, _FRAME
         return words, _MAIN
 
@@ -525,6 +609,37 @@ class _Document:
         return self.names.resolve(words, start)
 
 
+def _common_noun(word: str) -> bool:
+    low = word.lower()
+    return word.isalpha() and word.islower() and low not in FUNCTION and not low.endswith(("ly", "ed", "ing"))
+
+
+def _participle(tokens: list[str], k: int) -> bool:
+    """Whether a reduced relative clause starts at ``tokens[k]``: "being released", "taken over"."""
+    word = tokens[k]
+    if word == "being":
+        return k + 1 < len(tokens) and tokens[k + 1].endswith(("ed", "en", "wn"))
+    return (
+        word.islower()
+        and word.endswith(("ed", "en", "wn"))
+        and k + 1 < len(tokens)
+        and tokens[k + 1].lower() in _PARTICIPLE_FOLLOWERS
+    )
+
+
+_FINITE_KINDS = frozenset(["past", "third", "base"])
+_MODIFIER_WORD = re.compile(
+    r" (?:of|on|in|at|from|for|with|and|who|that|which|close|closest|familiar|loyal|near|being) "
+)
+_BREAK = re.compile('[,;:()"\u201c\u201d\x00\u2014\u2013\u2015]|--')
+_PARTICIPLE_FOLLOWERS = _words("by over in on at from during since last this earlier")
+_THOSE = _words("those people officials sources")
+_RELATIONAL = _words("close closest familiar loyal near")
+_RELATIVES = _words("who that which")
+_POSTMODIFIERS = _RELATIONAL | _RELATIVES | _words("of on in at from for with and")
+_FINITE = _words(
+    "is are was were be been has have had will would could can may might must should do does did not said says"
+)
 _PLURAL_SUBJECTS = _words("they we i you police people data media staff public some many most few several both all")
 _NUMBERS = _words("one two three four five six seven eight nine ten")
 _QUANTIFIER_WORDS = _words("many some most several few all both none")
@@ -548,6 +663,19 @@ _FRAME_TAIL = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|"
     r"earlier|later|recently)\b)"
 )
+# The hearer of "told" before a frame's tail: '..., Graham told The Huffington Post on Thursday.'
+_HEARER = re.compile(
+    r"\s+(?:reporters|him|her|them|us|me|(?:the\s+)?[A-Z][\w'\u2019.&-]*(?:\s+[A-Z][\w'\u2019.&-]*){0,4})"
+)
+_TELLS = frozenset(["told", "tells", "tell"])
+
+
+def _told_tail(masked: str, cue_end: int) -> bool:
+    """Whether a frame's tail follows the hearer of "told": '..., Graham told The Huffington Post on Thursday.'"""
+    hearer = _HEARER.match(masked, cue_end)
+    return bool(hearer) and bool(_FRAME_TAIL.match(masked, hearer.end()))
+
+
 # What follows a noun, never a finite verb: "the vacancy rules should ..."
 _NOUN_FOLLOWERS = re.compile(r"\s+(?:should|would|will|could|can|may|might|must|is|are|was|were|have|has|had|and|or)\b")
 _AFTER_NAME = _words("of at from in for on who which whose and with , . ; : ( -- \u2014 \u2013")

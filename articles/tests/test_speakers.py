@@ -366,3 +366,99 @@ def test_a_megabyte_on_one_line_is_linear():
     spans = [(k, k + len(sentence) - 1) for k in range(0, len(text), len(sentence))]
     assert set(attribute_speakers(text, spans)) == {"Rutte"}
     assert time.perf_counter() - start < 30
+
+
+# -- rules added for PolNeAR's "source not found" and "wrong speaker" groups --------------------
+
+
+def test_doubled_apostrophe_quote_continues_the_paragraph_speaker():
+    assert speakers(
+        [
+            "''It's more tinkering at the edges,'' said Alan Cole, an economist.",
+            "''I wouldn't call it reform. It's basically just a tax increase'' for the top bracket.",
+        ]
+    ) == ["Alan Cole", "Alan Cole"]
+
+
+def test_final_told_with_its_hearer_is_the_frame():
+    unit = (
+        "Trump could embrace a clean energy policy, but only if he can be convinced that it is good "
+        "business, Sen. Lindsey Graham (R-S.C.) told The Huffington Post on Thursday."
+    )
+    assert speaker(unit) == "Lindsey Graham"
+    assert speaker("The plan will fail, Smith told reporters.") == "Smith"
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        (
+            "Experts on North Korea and nuclear nonproliferation said the test could change that.",
+            "Experts on North Korea and nuclear nonproliferation",
+        ),
+        (
+            "Political observers in Virginia and around the country say Scott deserves it.",
+            "Political observers in Virginia and around the country",
+        ),
+        ("Those close to him say that he would have to consider Rep. Don Beyer.", "Those close to him"),
+        ("One of the docs who sent the letter called Oz a quack.", "one of the docs"),
+        ("People familiar with the matter said the talks had stalled.", "People familiar with the matter"),
+    ],
+)
+def test_subject_with_a_postmodifier_opening_the_unit(unit, expected):
+    assert speaker(unit) == expected
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "The ethnic vote in several battleground states could be decisive in a close election.",
+        "This started in Cleveland when the moderator confronted him with remarks about women.",
+        "The plan to cut taxes would hurt those who say it is fair.",
+    ],
+)
+def test_no_postmodified_subject_without_a_reporting_verb(unit):
+    assert speaker(unit) == ""
+
+
+def test_negated_be_before_an_attitude():
+    assert speaker("Republicans weren\u2019t too concerned about this shift in strategy.") == "Republicans"
+    assert speaker("Republicans weren't concerned about the shift.") == "Republicans"
+
+
+def test_perhaps_before_a_participle():
+    unit = "After the debate, Obama\u2019s aides were also complimentary, perhaps recognizing that imitation flatters."
+    assert speaker(unit) == "Obama\u2019s aides"
+
+
+def test_sentence_initial_with_absolute_clause():
+    unit = "With Democratic leaders increasingly worried about young voters, Obama is rolling out a new message."
+    assert speaker(unit) == "Democratic leaders"
+
+
+def test_subject_with_a_reduced_relative_clause():
+    assert (
+        speaker("The Real Clear Politics average of polls taken over the past two weeks shows Clinton ahead.")
+        == "Real Clear Politics average of polls"
+    )
+    assert (
+        speaker("An exhaustive study being released on Tuesday by researchers shows how companies shelter profits.")
+        == "an exhaustive study"
+    )
+    # After a name, the "-ed" word is the clause's own verb.
+    assert speaker("Young died at a time when some calls into the VA hotline were going to voicemail.") == ""
+
+
+def test_social_media_handle_is_a_source():
+    unit = "As one Twitter user @nycsouthpaw pointed out with a telling side-by-side, the gap is vast."
+    assert speaker(unit) == "@nycsouthpaw"
+
+
+def test_so_before_a_cue_is_an_adverb():
+    assert speaker("Putin keeps the image of the strong leader that Mr. Trump so admires.") == "Trump"
+
+
+def test_verb_after_a_name_is_not_part_of_the_source():
+    # "enjoyed" is the clause's verb, not a modifier of "support": no source phrase "Clinton enjoyed".
+    unit = "During the primary race, Mrs. Clinton enjoyed tremendous support from black voters."
+    assert speaker(unit) == ""
