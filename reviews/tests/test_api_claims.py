@@ -4,9 +4,9 @@ Every endpoint is tried by every persona; refused writes leave the rows as they 
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from articles.models import Claim
+from factcheck.testing import assert_error, fresh
 from reviews import services
 from reviews.models import Assignment, Event, Rating, Source
 
@@ -20,35 +20,9 @@ def url(claim, action: str = "") -> str:
     return f"{CLAIMS}{claim.pk}/{action + '/' if action else ''}"
 
 
-def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    if field is not None:
-        assert field in error["fields"], error
-    return error
-
-
-def fresh(user):
-    """A new copy of ``user``, so that a query budget includes the per-request role lookup."""
-    return get_user_model().objects.get(pk=user.pk)
-
-
 def state(claim) -> tuple:
     claim.refresh_from_db()
     return claim.status, claim.assignee_id, claim.priority, claim.due_date
-
-
-@pytest.fixture
-def claim(article):
-    return article.claims.get(text__startswith="Referring to Türkiye")
-
-
-@pytest.fixture
-def assigned(claim, editor, reviewer):
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
 
 
 @pytest.fixture

@@ -10,21 +10,12 @@ from articles import services as article_services
 from articles.models import Claim
 from conftest import PASSWORD
 from factcheck.roles import EDITORS, REVIEWERS
+from factcheck.testing import assert_error
 from reviews import services
 from reviews.models import Rating, Ruling
 
 pytestmark = pytest.mark.django_db
 S = Claim.Status
-
-
-def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    if field is not None:
-        assert field in error["fields"], error
-    return error
 
 
 def ruling_url(ruling, action: str = "") -> str:
@@ -42,17 +33,6 @@ def status_of(ruling) -> tuple[str, str]:
     ruling.refresh_from_db()
     ruling.claim.refresh_from_db()
     return ruling.status, ruling.claim.status
-
-
-@pytest.fixture
-def claim(article):
-    return article.claims.get(text__startswith="Referring to Türkiye")
-
-
-@pytest.fixture
-def assigned(claim, editor, reviewer):
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ refused writes leave the rows as they were."""
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.models import Claim
+from factcheck.testing import assert_error, fresh
 from reviews import services
 from reviews.models import Assignment, Comment, Event, Rating, ReviewerProfile, Ruling, Source
 
@@ -32,24 +32,9 @@ def ruling_url(ruling, action: str = "") -> str:
     return f"/api/v1/rulings/{ruling.pk}/{action + '/' if action else ''}"
 
 
-def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    if field is not None:
-        assert field in error["fields"], error
-    return error
-
-
 def assert_ok(response, status: int = 200) -> dict:
     assert response.status_code == status, response.content
     return response.json()
-
-
-def fresh(user):
-    """A new copy of ``user``, so that a query budget includes the per-request role lookup."""
-    return get_user_model().objects.get(pk=user.pk)
 
 
 def rows() -> tuple:
@@ -74,19 +59,8 @@ def state(claim) -> tuple:
 
 
 @pytest.fixture
-def claim(article):
-    return article.claims.get(text__startswith="Referring to Türkiye")
-
-
-@pytest.fixture
 def other_claim(article, claim):
     return article.claims.exclude(pk=claim.pk).order_by("start").first()
-
-
-@pytest.fixture
-def assigned(claim, editor, reviewer):
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
 
 
 @pytest.fixture

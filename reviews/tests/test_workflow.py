@@ -17,17 +17,6 @@ S = Claim.Status
 
 
 @pytest.fixture
-def claim(article):
-    return article.claims.get(text__startswith="Referring to Türkiye")
-
-
-@pytest.fixture
-def assigned(claim, editor, reviewer):
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
-
-
-@pytest.fixture
 def submitted(assigned, reviewer):
     services.source_add(claim=assigned, actor=reviewer, title="SIPRI arms industry database", url="https://sipri.org/")
     return services.ruling_submit(
