@@ -16,8 +16,10 @@ def _words(text: str) -> frozenset[str]:
 
 
 # Base forms whose inflections are regular (see _regular). Verbs that mostly describe actions
-# rather than statements ("make", "hold", "answer", "sign", "vote", "publish") are deliberately
-# absent: a cue must make the unit the source's claim, not the outlet's report of an event.
+# rather than statements ("make", "hold", "answer", "sign", "vote", "meet", "visit") are
+# deliberately absent: a cue must make the unit the source's claim, not the outlet's report of
+# an event. Written and published acts ("publish", "chronicle", "articulate") are
+# communication: what they carry is the author's claim (docs/extraction.md, "Attribution").
 REGULAR = """
 accuse acknowledge add address admit advise advocate affirm agree allege announce apologize
 apologise applaud argue ask assert assure attack beg believe blame blast boast brag call
@@ -41,7 +43,7 @@ talk discuss recognize judge brand label dub term mourn taunt insult bash hammer
 alert inform notify guarantee calculate guess presume assume imagine envision
 anticipate ponder contemplate mull appeal request invite aver verify clarify elaborate
 remember whine gripe whisper mutter credit deem demonstrate invoke promote grill paint learn
-document voice
+document voice publish articulate chronicle propound unveil
 """
 
 # Irregular or spelling-exception verbs: base -> (3sg, past, past participle, -ing).
@@ -77,7 +79,7 @@ NO_BASE = _words(
     "pledge vow attack blast slam praise rule state note detail outline counter signal "
     "concur celebrate champion welcome address object protest remark reply joke "
     "mention press refer lash rail back view reference rate love hate talk judge brand label term "
-    "insult hammer fault alert appeal request credit paint learn document voice"
+    "insult hammer fault alert appeal request credit paint learn document voice unveil"
 )
 
 # Multi-word cues and forms of verbs whose other forms mislead ("known as", "saw a rise").
@@ -119,6 +121,20 @@ PHRASES = {
     "doubled down": "past",
     "doubles down": "third",
     "doubling down": "ing",
+    # Sending a written message is a written statement: "The city sent a letter Thursday".
+    "sent a letter": "past",
+    "sent letters": "past",
+    "sent a memo": "past",
+    "sent an email": "past",
+    "sent a message": "past",
+    "sends a letter": "third",
+    # Stated positions: "Trump took offense at suggestions that ...", "Reid has gone after Trump".
+    "took offense": "past",
+    "takes offense": "third",
+    "went after": "past",
+    "gone after": "past",
+    "goes after": "third",
+    "Goes After": "third",
 }
 # Speech nouns with a that-clause, cues after a possessive: "Trump's claim that ...",
 # "Stumpf's repeated emphasis that ...". Without the clause ("Trump's insistence on 5%",
@@ -134,7 +150,7 @@ ATTITUDES = _words(
     """afraid incensed frustrated concerned worried confident convinced skeptical sceptical
     optimistic pessimistic critical adamant upset outraged furious angry unhappy pleased
     disappointed determined eager reluctant hopeful willing opposed supportive wary fearful
-    doubtful unconvinced"""
+    doubtful unconvinced passionate outspoken vocal coy"""
 )
 
 
@@ -220,13 +236,16 @@ HEADLINE_FORMS = sorted(
 _CONTINUE = {"continued": "past", "continues": "third"}
 
 # One pass over a document finds every cue outside quotations (quoted text is masked first).
+# "as reported by X", "as stated in X's commentary" name their source after the cue, like
+# "according to X".
 _CUE = (
     r"(?:(?P<verb>"
     + _trie_pattern(sorted(FORMS))
     + "|"
     + _trie_pattern(sorted(HEADLINE_FORMS))
     + r"|[Cc]ontinue[sd](?=[:,]?\s*[\"\u201c:])"
-    + r")|(?P<according>[Aa]ccording to))(?![\w'\u2019-])"
+    + r")|(?P<according>[Aa]ccording to|[Aa]s (?:reported|stated|noted|written|described|detailed) (?:in|by)))"
+    + r"(?![\w'\u2019-])"
 )
 # A cue follows whitespace. Starting the pattern with \s lets the regex engine skip to the next
 # whitespace character at C speed (about 2x faster than a lookbehind on every position).

@@ -26,6 +26,15 @@ SPEECH_EVENT = re.compile(
     re.IGNORECASE,
 )
 SPEECH_EVENT_FACTOR = 0.3
+# Every SPEECH_EVENT match holds one of these words; `in` on a lowered unit runs at memchr
+# speed, while the regex's alternation of \b-anchored words costs about 6% of the pipeline.
+_SPEECH_EVENT_WORDS = ("made", "gave", "delivered", "offered", "came", "answered")
+
+
+def _may_be_speech_event(unit: str) -> bool:
+    low = unit.lower()
+    return any(word in low for word in _SPEECH_EVENT_WORDS)
+
 
 CHECKWORTHY_THRESHOLD = checkworthiness.THRESHOLD
 
@@ -54,7 +63,7 @@ def _candidates(
         kind = claim_type(unit, language)
         if kind in UNCHECKABLE_TYPES:
             score *= UNCHECKABLE_FACTOR
-        elif SPEECH_EVENT.search(unit):
+        elif _may_be_speech_event(unit) and SPEECH_EVENT.search(unit):
             score *= SPEECH_EVENT_FACTOR
         out.append(
             ClaimCandidate(

@@ -63,6 +63,19 @@ _NOT_HEADLINE_SOURCES = _words(
     "update note photo photos video watch read editor correction related breaking exclusive "
     "analysis opinion warning listen see"
 )
+# Openings that frame a unit as someone's statement without a reporting verb: a medium ("In a
+# statement issued Tuesday, X ..."), a named document ("In the latest Gallup poll, ...") or an
+# owner's plan ("Under Mrs. Clinton's plan, ...").
+_OPENING = re.compile(
+    r"(?:(?:In|During|Through)\s+(?:a|an|the|his|her|its|their)\s+[^,.;:\x00]{0,60}?\b"
+    r"(?:statements?|interviews?|letters?|tweets?|posts?|speech(?:es)?|op-eds?|memos?|e-?mails?|"
+    r"news\s+releases?|press\s+releases?|news\s+conferences?|press\s+conferences?|videos?|ads?|"
+    r"messages?|remarks|testimony|filings?|columns?|essays?|commentary|editorials?"
+    r"|(?P<document>polls?|surveys?|study|studies|reports?|analysis|audit))\b[^,;:\x00]{0,80},\s*"
+    r"|(?:Under\s+)?(?P<owner>(?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.-]*?)(?:'s|\u2019s)\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}(?:plans?|proposals?|platform|agenda)\b)"
+)
+_OPENING_WORDS = ("In ", "During ", "Through ", "Under ")
 _DAYS = _words("monday tuesday wednesday thursday friday saturday sunday today yesterday tonight on in at last this")
 _DOCUMENTS = _words(
     "report reports study studies analysis poll polls survey surveys statement memo letter "
@@ -112,9 +125,20 @@ class _Document:
                 colons.add(index)
             colon = masked.find(":", colon + 1)
         credits = self._dash_credits()
+        # str.startswith and str.find run in C; the regex runs only on units that pass them.
+        openings = {
+            i
+            for i, (start, end) in enumerate(spans)
+            if (
+                masked.startswith(_OPENING_WORDS, start)
+                or masked.find("'s ", start, start + 48) >= 0
+                or masked.find("\u2019s ", start, start + 48) >= 0
+            )
+            and _OPENING.match(masked, start, end)
+        }
         out = [""] * len(spans)
         bare_quote: set[int] = set()  # units that are nothing but quotation, or led by one
-        for i in sorted(cues.keys() | quoted | colons | credits.keys()):
+        for i in sorted(cues.keys() | quoted | colons | credits.keys() | openings):
             start, end = spans[i]
             if i in quoted and (
                 not _LETTER.search(masked, start, end)
@@ -126,6 +150,8 @@ class _Document:
                 speaker = self._unit_speaker(cues[i], start, end)
             if not speaker and i in credits:
                 speaker = credits[i]
+            if not speaker and i in openings:
+                speaker = self._opening_source(start, end)
             out[i] = speaker
         self._continue_quotations(out, quoted, sorted(bare_quote))
         return out
@@ -300,8 +326,15 @@ class _Document:
         if kind != "ing" and reach < 400:
             space = masked.rfind(" ", max(start, cue_start - 16), cue_start - 1)
             previous_word = masked[space + 1 : cue_start - 1] if space >= 0 else ""
-            if previous_word in _DETERMINERS_AND_PREPOSITIONS:
-                return None  # "the rules", "of comments", "a proposed wall": a noun or an adjective
+            if (
+                previous_word in _DETERMINERS_AND_PREPOSITIONS
+                or previous_word == "percentage"
+                or (
+                    previous_word[:1].isdigit() and previous_word[-1:].isalnum()  # not an age: "Trump, 70, said"
+                )
+            ):
+                # "the rules", "of comments", "a proposed wall", "5 percentage points": a noun or an adjective
+                return None
             if kind == "adjective" and not (
                 previous_word in _BE_FORMS or previous_word in _DEGREE or previous_word.endswith("ly")
             ):
@@ -596,6 +629,39 @@ class _Document:
         if words and k < len(tokens) and tokens[k][:1].islower() and tokens[k].lower() not in FUNCTION:
             return words
         return []
+
+    def _opening_source(self, start: int, end: int) -> str:
+        """A unit framed by its opening as someone's statement, without a reporting verb:
+        "In a statement issued Tuesday, Hillary Clinton was more circumspect" (the medium names
+        the subject as the source), "Under Mrs. Clinton's plan, taxpayers would pay" (a plan or
+        proposal is its owner's stated position). Only a name qualifies: "In a statement posted
+        Friday, the bill was described as a compromise" stays in the outlet's voice."""
+        match = _OPENING.match(self.masked, start, end)
+        if match.group("owner"):
+            words = match.group("owner").split()
+            if words[0] in ("The", "the"):
+                words = words[1:]
+            if not words or words[0].lower().rstrip(".") in FUNCTION or kind_of(words) not in ("person", "org"):
+                return ""
+            return self.names.resolve(words, match.start("owner"))
+        if match.group("document"):
+            # "In the latest Washington Post/ABC News poll, Clinton led": the poll is the source.
+            words = TOKEN.findall(self.masked, match.start() + 3, match.end("document"))[1:]
+            while words and words[0].islower():
+                words = words[1:]  # "previous", "latest", "new"
+            if not words or not is_upper(words[0]):
+                return ""  # "In a new poll, ...": no source a reader could check
+            return self.names.resolve(words, match.start())
+        tokens = TOKEN.findall(self.masked, match.end(), min(end, match.end() + 160))
+        if tokens and tokens[0].lower() in ("he", "she"):
+            words, k = tokens[:1], 1
+        else:
+            words, k = phrase_after(tokens, 0)
+            if not words or not is_upper(words[-1]) or kind_of(words) not in ("person", "org"):
+                return ""
+        if k >= len(tokens) or not tokens[k][:1].islower() or tokens[k].lower() in FUNCTION:
+            return ""  # the phrase must be the clause's subject, followed by its verb
+        return self.names.resolve(words, match.end())
 
     def _headline_source(self, start: int, end: int) -> str:
         """'Pence: Gennifer Flowers Won't Be at Debate' -> Pence."""

@@ -462,3 +462,76 @@ def test_verb_after_a_name_is_not_part_of_the_source():
     # "enjoyed" is the clause's verb, not a modifier of "support": no source phrase "Clinton enjoyed".
     unit = "During the primary race, Mrs. Clinton enjoyed tremendous support from black voters."
     assert speaker(unit) == ""
+
+
+# -- written acts, stated positions, framing openings (docs/extraction.md, "Attribution") --------
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # Written and published acts carry their author's claim.
+        ("On Sunday, the New York Times published portions of Trump's state tax returns from 1995.", "New York Times"),
+        ("NBC News first published the cellphone video Friday afternoon.", "NBC News"),
+        ("The city sent a letter Thursday demanding that the foundation stop fundraising.", "city"),
+        ("Mr. Obama has articulated these themes before, most notably in his speech in Selma.", "Obama"),
+        # Stated positions and attacks.
+        ("Trump took offense at suggestions that he is not a self-made billionaire.", "Trump"),
+        ("In recent weeks, Reid has gone after Trump as a human leech.", "Reid"),
+        ("Hillary Clinton Goes After Donald Trump As The New Mitt Romney.", "Hillary Clinton"),
+        ("Hillary Clinton, a longtime senator, has been outspoken about NATO.", "Hillary Clinton"),
+        # "as reported by X" names its source after the cue, like "according to X".
+        ("The economy grew 3%, as reported by the Bureau of Labor Statistics.", "Bureau of Labor Statistics"),
+        ("As stated in Davis' commentary, there are conflicting stories about the case.", "Davis' commentary"),
+    ],
+)
+def test_written_acts_and_stated_positions_are_attributions(unit, expected):
+    assert speaker(unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # A medium in the opening makes the subject the source.
+        (
+            "In a statement issued Tuesday morning, presidential nominee Hillary Clinton was more circumspect.",
+            "Hillary Clinton",
+        ),
+        ("In a speech Friday, Obama was upbeat about the economy.", "Obama"),
+        # A named poll or report in the opening is itself the source.
+        (
+            "In the previous Washington Post/ABC News national poll, conducted in early September, "
+            "Clinton led Trump by 5 percentage points among likely voters.",
+            "Washington Post/ABC News national poll",
+        ),
+        # A plan or proposal is its owner's stated position.
+        ("Under Mrs. Clinton's plan, taxpayers would pay their ordinary income tax rate.", "Clinton"),
+        ("Mrs. Clinton's plan would also cap the tax value of deductions at 28 percent.", "Clinton"),
+    ],
+)
+def test_openings_that_frame_a_statement(unit, expected):
+    assert speaker(unit) == expected
+
+
+def test_opening_resolves_to_the_full_name_given_earlier():
+    assert speakers(
+        "Hillary Clinton campaigned in Ohio on Monday.",
+        "Under Mrs. Clinton's plan, the estate tax would rise.",
+    ) == ["", "Hillary Clinton"]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        # Pure actions are the outlet's report of an event, not a claim of the actor's.
+        "The House Oversight Committee voted 19-15 to send a contempt resolution to the full House.",
+        "The president signed the bill and met with leaders in Brussels.",
+        "Obama visited the museum with his family.",
+        # An opening without a named subject or document leaves the outlet's voice.
+        "In a new poll, Clinton led by four points.",
+        "In a statement posted Friday, the bill was described as a compromise.",
+        "In its report last year, the agency counted 40 cases.",
+    ],
+)
+def test_actions_and_unnamed_openings_stay_in_the_outlets_voice(unit):
+    assert speaker(unit) == ""
