@@ -30,6 +30,8 @@ class Article(models.Model):
     # When the current extraction was enqueued or started: the sweep re-enqueues stale ones.
     extraction_requested_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency, as on claims: every edit bumps it; an edit naming an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,3 +129,31 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ArticleIdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` sent with an article submission, and the response it got, so that a
+    client's retry of the same request gets the same answer instead of a second article.
+
+    The row is inserted before the article is created, in the same transaction: of two requests
+    with one key, the second waits on the unique constraint until the first commits, then
+    replays its response (see articles.services.article_create_idempotent)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of the request body: the same key with another body is a client bug, refused.
+    fingerprint = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        indexes = [
+            # Deleting expired keys on each keyed submission.
+            models.Index(fields=["created_at"], name="idempotency_key_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -16,7 +16,29 @@ class ArticleCreateSerializer(serializers.Serializer):
     byline = StrictCharField(required=False, allow_blank=True)
     published_on = serializers.DateField(required=False, allow_null=True)
     language = StrictCharField(required=False, allow_blank=True)
-    extract = serializers.BooleanField(default=True, help_text="Queue claim extraction after saving.")
+    extract = serializers.BooleanField(
+        default=True,
+        help_text="Queue claim extraction after saving; false: the article waits for POST /articles/{id}/extract/.",
+    )
+
+
+class ArticleUpdateSerializer(serializers.Serializer):
+    """The fields to change; the others keep their values. A new body re-queues extraction."""
+
+    title = StrictCharField(required=False, allow_blank=True, help_text="Empty: the body's first line.")
+    body = StrictCharField(
+        required=False, help_text="Claims with editorial work are kept (stale if their text is gone)."
+    )
+    source_url = StrictCharField(required=False, allow_blank=True, help_text="http or https URL.")
+    outlet = StrictCharField(required=False, allow_blank=True)
+    byline = StrictCharField(required=False, allow_blank=True)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    language = StrictCharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The `version` you last read (or send it as `If-Match`); a 409 `conflict` if it has changed since.",
+    )
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -67,6 +89,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "language",
             "detected_language",
             "extraction_status",
+            "version",
             "created_at",
             "updated_at",
             "submitted_by",
@@ -94,6 +117,7 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
             "detected_language",
             "extraction_status",
             "extraction_error",
+            "version",
             "created_at",
             "updated_at",
             "submitted_by",

@@ -2,18 +2,21 @@
 
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from factcheck import roles
+from factcheck.webhooks.services import enqueue_for_event as enqueue_webhooks
 from reviews.events import record_event
-from reviews.workflow import NotAllowed
+from reviews.workflow import Conflict, NotAllowed, WorkflowError
 
 from . import extraction, reconcile
-from .models import Article, Claim
+from .models import Article, ArticleIdempotencyKey, Claim
 from .validation import clean_body, clean_text, clean_url, default_title
 
 logger = logging.getLogger(__name__)
@@ -115,7 +118,7 @@ def article_extract(*, article_id: int) -> int | None:
     """
     if not _claim_for_extraction(article_id):
         return None
-    article = Article.objects.only("id", "body", "extraction_status").filter(pk=article_id).first()
+    article = Article.objects.only("id", "body", "extraction_status", "version").filter(pk=article_id).first()
     if article is None:
         return None
     try:
@@ -136,8 +139,11 @@ def article_extract(*, article_id: int) -> int | None:
             )
         return None
     with transaction.atomic():
-        # Deleted, or re-queued after an edit while we ran: the newer run will store claims.
-        if not Article.objects.select_for_update().filter(pk=article_id, extraction_status=Status.RUNNING).exists():
+        # Deleted, or edited (new version) or re-queued while we ran: the newer run will store claims.
+        ours = Article.objects.select_for_update().filter(
+            pk=article_id, extraction_status=Status.RUNNING, version=article.version
+        )
+        if not ours.exists():
             return None
         counts = _apply_plan(article, candidates)
         Article.objects.filter(pk=article_id).update(
@@ -145,7 +151,7 @@ def article_extract(*, article_id: int) -> int | None:
             extracted_at=timezone.now(),
             detected_language=extraction.detect_language(article.body),
         )
-        record_event(
+        event = record_event(
             article=article,
             actor=None,
             action="article.extracted",
@@ -153,6 +159,7 @@ def article_extract(*, article_id: int) -> int | None:
             to_state=Status.DONE,
             note=", ".join(f"{n} {what}" for what, n in counts.items() if n) or "no changes",
         )
+        enqueue_webhooks(event)  # outgoing webhooks, written with the event, sent after commit
     return counts["new"]
 
 
@@ -234,3 +241,140 @@ def articles_needing_extraction(*, limit: int = 500) -> list[int]:
         .order_by("extraction_requested_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+# --- Editing ---------------------------------------------------------------------------------
+
+EDITABLE_FIELDS = ("title", "body", "source_url", "outlet", "byline", "published_on", "language")
+
+
+def _clean_changes(changes: dict, *, body: str) -> dict:
+    """The rules of article_create, for the fields given. ``body`` is the body after the edit
+    (an emptied title falls back to its first line)."""
+    cleaned = {}
+    for name, value in changes.items():
+        if name == "title":
+            cleaned[name] = clean_text(value, field="title", required=False, max_length=300).strip() or default_title(
+                body
+            )
+        elif name == "body":
+            cleaned[name] = body
+        elif name == "source_url":
+            cleaned[name] = clean_url(value)
+        elif name in ("outlet", "byline"):
+            limit = Article._meta.get_field(name).max_length
+            cleaned[name] = clean_text(value, field=name, required=False, max_length=limit).strip()
+        elif name == "language":
+            cleaned[name] = clean_text(value, field="language", required=False, max_length=16).strip() or "en"
+        else:
+            cleaned[name] = value
+    return cleaned
+
+
+@transaction.atomic
+def article_update(*, article: Article, actor, expected_version: int | None = None, **changes) -> Article:
+    """Edit an article's text or metadata (editors). Only the fields given change.
+
+    1. Lock the row; refuse the edit if it is based on an older version (409 conflict).
+    2. Clean the changes with article_create's rules; fields whose value stays the same are dropped,
+       so an edit that changes nothing writes nothing.
+    3. A new body re-queues extraction (unless the article still waits for its first one): the
+       reconciliation keeps every claim that carries work, flagging those whose text is gone as
+       stale. A run already going for the old body sees the new version and stores nothing.
+    4. Bump the version and write the event, in this transaction.
+    """
+    if not roles.is_editor(actor):
+        raise NotAllowed("Only editors can edit articles.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            f"This article was changed by someone else since you opened it (version {expected_version}, now "
+            f"{locked.version}). Reload it to see their change; nothing was saved."
+        )
+    body = clean_body(changes["body"]) if "body" in changes else locked.body
+    changed = {
+        name: value for name, value in _clean_changes(changes, body=body).items() if getattr(locked, name) != value
+    }
+    if not changed:
+        return locked
+    old_status = locked.extraction_status
+    waiting_for_first_run = old_status == Status.PENDING and locked.extraction_requested_at is None
+    reextract = "body" in changed and not waiting_for_first_run
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    fields = [*changed, "version", "updated_at"]
+    if reextract:
+        locked.extraction_status = Status.PENDING
+        locked.extraction_error = ""
+        locked.extraction_requested_at = timezone.now()
+        fields += ["extraction_status", "extraction_error", "extraction_requested_at"]
+    locked.save(update_fields=fields)
+    record_event(
+        article=locked,
+        actor=actor,
+        action="article.updated",
+        from_state=old_status,
+        to_state=locked.extraction_status,
+        note="Changed: " + ", ".join(name for name in EDITABLE_FIELDS if name in changed),
+    )
+    if reextract:
+        enqueue_extraction_on_commit(locked.pk)
+    return locked
+
+
+# --- Idempotent submission ----------------------------------------------------------------------
+
+IDEMPOTENCY_KEY_TTL = datetime.timedelta(hours=24)
+
+
+class IdempotencyKeyReused(WorkflowError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict
+    replayed: bool
+
+
+@transaction.atomic
+def article_create_idempotent(
+    *, submitted_by, key: str, fingerprint: str, render: Callable[[Article], dict], **fields
+) -> StoredResponse:
+    """article_create, at most once per (user, key) within IDEMPOTENCY_KEY_TTL: a retry gets the
+    first response again. ``fingerprint`` identifies the request body; ``render`` turns the new
+    article into the response body that is stored and replayed.
+
+    1. Delete expired keys (everyone's, through the created_at index): no periodic job needed.
+    2. Claim the key by inserting its row first. A concurrent request with the same key blocks
+       on the unique constraint until this transaction ends (PostgreSQL; SQLite serialises the
+       writes), then fails its insert and replays our committed response.
+    3. Create the article and store the response on the key row in this same transaction: a
+       refused or failed creation rolls the key back too, so a corrected retry is not blocked.
+    """
+    if not roles.is_editor(submitted_by):
+        raise NotAllowed("Only editors can submit articles.")
+    ArticleIdempotencyKey.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_KEY_TTL).delete()
+    try:
+        with transaction.atomic():  # a savepoint: the failed INSERT must not abort the whole transaction
+            record = ArticleIdempotencyKey.objects.create(user=submitted_by, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        existing = ArticleIdempotencyKey.objects.get(user=submitted_by, key=key)
+        if existing.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used for a different request in the last 24 hours; "
+                "send a new key for a new article."
+            ) from None
+        return StoredResponse(status=existing.response_status, body=existing.response_body, replayed=True)
+    article = article_create(submitted_by=submitted_by, **fields)
+    record.article = article
+    record.response_status = 201
+    record.response_body = render(article)
+    record.save(update_fields=["article", "response_status", "response_body"])
+    return StoredResponse(status=201, body=record.response_body, replayed=False)

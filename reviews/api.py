@@ -1,5 +1,5 @@
 """Workflow endpoints: the claim queue, claim actions, bulk and auto-assignment, sources,
-rulings, comments, reviewers' workloads and the rating scale.
+rulings, comments, the audit trail, reviewers' workloads and the rating scale.
 
 Each endpoint loads the object through a selector (404 when the user may not see it),
 validates the input's shape, makes one service call and returns the fresh object. Who may do
@@ -18,15 +18,17 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from articles.filters import Pagination
 from articles.models import Claim
 from articles.selectors import claims_visible_to
 from factcheck.api import EDITORS, NEWSROOM, error_responses
 
 from . import selectors, services
-from .filters import ClaimFilter
-from .models import Ruling, Source
+from .filters import ClaimFilter, CommentFilter, EventFilter
+from .models import Comment, Event, Ruling, Source
 from .serializers import (
     AssignSerializer,
+    AuditEventSerializer,
     AutoAssignResultSerializer,
     BulkAssignResultSerializer,
     BulkAssignSerializer,
@@ -130,6 +132,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     serializer_class = QueueClaimSerializer
     permission_classes = NEWSROOM
     filterset_class = ClaimFilter
+    pagination_class = Pagination
     lookup_value_regex = r"\d+"
 
     def _claim(self, pk) -> Claim:
@@ -142,7 +145,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="The claim queue, most check-worthy first",
         description="Editors see every claim; reviewers only the claims assigned to them.",
-        responses={200: QueueClaimSerializer(many=True), **error_responses(400)},
+        responses={200: QueueClaimSerializer(many=True), **error_responses(400, 404)},
     )
     def list(self, request):
         claims = self.filter_queryset(selectors.claim_queue(user=request.user))
@@ -452,6 +455,43 @@ class ReviewerViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         return Response(ReviewerLoadSerializer(reviewer_loads(), many=True).data)
+
+
+class EventViewSet(viewsets.GenericViewSet):
+    queryset = Event.objects.none()  # names the model for the schema; requests read via the selectors
+    serializer_class = AuditEventSerializer
+    permission_classes = NEWSROOM
+    filterset_class = EventFilter
+    pagination_class = Pagination
+
+    @extend_schema(
+        summary="The audit trail: who did what, from which state to which, when",
+        description=(
+            "Oldest first, so that an export can page forward while the desk works: new events only join the "
+            "last page. Editors see every event; reviewers the events of the claims assigned to them."
+        ),
+        responses={200: AuditEventSerializer(many=True), **error_responses(400, 404)},
+    )
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(selectors.events_visible_to(request.user)))
+        return self.get_paginated_response(AuditEventSerializer(page, many=True).data)
+
+
+class CommentViewSet(viewsets.GenericViewSet):
+    queryset = Comment.objects.none()
+    serializer_class = CommentSerializer
+    permission_classes = NEWSROOM
+    filterset_class = CommentFilter
+    pagination_class = Pagination
+
+    @extend_schema(
+        summary="Comments on the claims you may see, oldest first",
+        description="Write one with POST /claims/{id}/comments/.",
+        responses={200: CommentSerializer(many=True), **error_responses(400, 404)},
+    )
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(selectors.comments_visible_to(request.user)))
+        return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
 
 class RatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

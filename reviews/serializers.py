@@ -59,6 +59,34 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AuditEventSerializer(serializers.ModelSerializer):
+    """An event of the audit trail on its own: which article and claim it belongs to, and who did it."""
+
+    actor_username = serializers.SlugRelatedField(
+        source="actor",
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Empty for the system (the extraction worker).",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "article",
+            "claim",
+            "action",
+            "from_state",
+            "to_state",
+            "note",
+            "actor",
+            "actor_username",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class CommentSerializer(serializers.ModelSerializer):
     author = _username(allow_null=True)
 
@@ -248,6 +276,7 @@ class ReviewerLoadSerializer(serializers.Serializer):
     available = serializers.SerializerMethodField()
     open_load = serializers.IntegerField(help_text="Claims assigned to them and not yet approved.")
     max_open = serializers.SerializerMethodField()
+    capacity = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.BooleanField())
     def get_available(self, user) -> bool:
@@ -257,6 +286,10 @@ class ReviewerLoadSerializer(serializers.Serializer):
     @extend_schema_field(serializers.IntegerField(help_text="Most open claims auto-assignment gives them."))
     def get_max_open(self, user) -> int:
         return reviewer_cap(user)
+
+    @extend_schema_field(serializers.IntegerField(help_text="Claims auto-assignment may still give them."))
+    def get_capacity(self, user) -> int:
+        return max(0, reviewer_cap(user) - user.open_load)
 
 
 class CommentCreateSerializer(serializers.Serializer):

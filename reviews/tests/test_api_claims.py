@@ -428,3 +428,112 @@ def test_the_queue_sorts_by_score_on_request(api, editor, article):
     scores = [c["checkworthiness"] for c in api.get("/api/v1/claims/?ordering=-score").json()["results"]]
     assert scores == sorted(scores, reverse=True)
     assert api.get("/api/v1/claims/?ordering=text").status_code == 400
+
+
+# --- The queue's filters and ordering in full ---------------------------------------------------
+
+
+def _ids(qs) -> set[int]:
+    return set(qs.values_list("id", flat=True))
+
+
+def test_queue_filters_on_states_types_scores_speakers_and_priorities(api, editor, reviewer, article, assigned):
+    api.force_authenticate(editor)
+    claims = article.claims.all()
+    rejected = claims.filter(status=S.CANDIDATE).order_by("start").first()
+    services.claim_reject(claim=rejected, actor=editor)
+    Claim.objects.filter(pk=assigned.pk).update(priority=Claim.Priority.URGENT)
+
+    def ids(**params) -> set[int]:
+        response = api.get(CLAIMS, {"page_size": 200, **params})
+        assert response.status_code == 200, response.content
+        return {c["id"] for c in response.json()["results"]}
+
+    assert ids(status=["assigned", "rejected"]) == {assigned.pk, rejected.pk}
+    assert ids(claim_type=["quantity", "prediction"]) == _ids(claims.filter(claim_type__in=["quantity", "prediction"]))
+    assert ids(claim_type="quantity") == _ids(claims.filter(claim_type="quantity"))
+    assert ids(priority=4) == {assigned.pk}
+    assert ids(priority=[2, 3]) == _ids(claims.filter(priority__in=[2, 3]))
+    assert ids(min_score="0.9") == _ids(claims.filter(checkworthiness__gte=0.9))
+    assert ids(min_score="0.3", max_score="0.8") == _ids(claims.filter(checkworthiness__range=(0.3, 0.8)))
+    assert ids(speaker="zelensk") == _ids(claims.filter(speaker__icontains="zelensk")) != set()
+    assert ids(speaker="ZELENSKYY", status="candidate", min_score="0.85") == _ids(
+        claims.filter(speaker__icontains="zelenskyy", status=S.CANDIDATE, checkworthiness__gte=0.85)
+    )
+    assert ids(reviewer=reviewer.pk, stale="false") == {assigned.pk}
+
+
+def test_queue_filters_on_dates(api, editor, article, assigned):
+    api.force_authenticate(editor)
+    old, older = article.claims.exclude(pk=assigned.pk).order_by("start")[:2]
+    Claim.objects.filter(pk=old.pk).update(created_at="2025-01-10T12:00:00Z", updated_at="2025-01-20T12:00:00Z")
+    Claim.objects.filter(pk=older.pk).update(created_at="2024-12-31T23:00:00Z", updated_at="2025-01-01T00:00:00Z")
+    Claim.objects.filter(pk=assigned.pk).update(due_date=datetime.date(2031, 5, 1))
+
+    def ids(**params) -> set[int]:
+        response = api.get(CLAIMS, {"page_size": 200, **params})
+        assert response.status_code == 200, response.content
+        return {c["id"] for c in response.json()["results"]}
+
+    assert ids(created_before="2025-06-01") == {old.pk, older.pk}
+    assert ids(created_after="2025-01-01", created_before="2025-06-01") == {old.pk}
+    assert ids(created_before="2024-12-31T23:00:00Z") == set()  # "before" excludes the instant itself
+    assert ids(created_before="2025-01-01T00:00:00+01:00") == set()  # offsets are honoured: 23:00 UTC
+    assert ids(updated_after="2025-01-01", updated_before="2025-01-20T12:00:01Z") == {old.pk, older.pk}
+    assert ids(updated_before="2025-01-01T00:00:00Z") == set()
+    assert ids(due_after="2031-05-01", due_before="2031-05-01") == {assigned.pk}
+    assert len(ids(created_after="2025-06-01")) == 17
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"status": ["assigned", "bogus"]}, "status"),
+        ({"claim_type": "opinion"}, "claim_type"),
+        ({"priority": 9}, "priority"),
+        ({"priority": "high"}, "priority"),
+        ({"min_score": "lots"}, "min_score"),
+        ({"created_after": "yesterday"}, "created_after"),
+        ({"updated_before": "2025-13-01"}, "updated_before"),
+        ({"due_before": "2025-02-30"}, "due_before"),
+        ({"overdue": "maybe"}, "overdue"),
+        ({"checkworthy": "yes"}, "checkworthy"),
+        ({"ordering": "speaker"}, "ordering"),
+    ],
+)
+def test_bad_queue_filters_name_the_field(api, editor, article, params, field):
+    api.force_authenticate(editor)
+    assert_error(api.get(CLAIMS, params), 400, "invalid", field)
+
+
+@pytest.mark.parametrize("ordering", ["score", "-priority", "due", "created", "-updated", ""])
+def test_pages_never_repeat_or_skip_a_claim_whatever_the_ordering(api, editor, article, ordering):
+    """Equal sort keys everywhere (one score, one priority, no due dates, one timestamp): the
+    claim id settles the order, so paging through gives every claim exactly once."""
+    article.claims.update(checkworthiness=0.5, priority=2, created_at="2025-01-01T00:00:00Z")
+    api.force_authenticate(editor)
+    seen = []
+    for page in range(1, 5):
+        response = api.get(CLAIMS, {"page_size": 5, "page": page, "ordering": ordering})
+        assert response.status_code == 200, response.content
+        seen += [c["id"] for c in response.json()["results"]]
+    assert sorted(seen) == sorted(_ids(article.claims.all())) and len(seen) == 19
+
+
+def test_the_queue_orders_by_update_time(api, editor, article, assigned):
+    api.force_authenticate(editor)
+    ids = [c["id"] for c in api.get(CLAIMS, {"ordering": "-updated", "page_size": 3}).json()["results"]]
+    assert ids[0] == assigned.pk  # the last one changed
+
+
+@pytest.mark.parametrize("persona", ["editor", "reviewer"])
+def test_queue_query_count_does_not_grow_with_page_size(
+    api, request, reviewer, other_reviewer, article, assigned, django_assert_num_queries, persona
+):
+    _more_claims(article, 60, [reviewer, other_reviewer])
+    # 1 role lookup, 1 count, 1 page with articles and assignees joined, whatever the page size
+    for size in (5, 50, 200):
+        api.force_authenticate(fresh(request.getfixturevalue(persona)))
+        with django_assert_num_queries(3):
+            response = api.get(CLAIMS, {"page_size": size, "status": ["assigned", "candidate"], "min_score": 0})
+        assert len(response.json()["results"]) == min(size, 79 if persona == "editor" else 31)

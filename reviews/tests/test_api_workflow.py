@@ -377,9 +377,9 @@ def test_reviewers_with_their_workload(api, editor, reviewer, other_reviewer, as
     data = assert_ok(api.get(REVIEWERS))
     assert data == [
         {"id": other_reviewer.pk, "username": "otto", "full_name": "Otto Other", "available": True,
-         "open_load": 0, "max_open": 3},
+         "open_load": 0, "max_open": 3, "capacity": 3},
         {"id": reviewer.pk, "username": "rita", "full_name": "Rita Reviewer", "available": True,
-         "open_load": 1, "max_open": 5},
+         "open_load": 1, "max_open": 5, "capacity": 4},
     ]  # fmt: skip
     ReviewerProfile.objects.filter(user=other_reviewer).update(available=False)
     assert [r["username"] for r in api.get(REVIEWERS).json()] == ["rita"]
