@@ -4,8 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from articles import views as article_views
+from factcheck import account_views
 from reviews import dashboard as dashboard_views
 from reviews import views as review_views
+from reviews.views.queue import claim_board
+from reviews.views.rulings import source_edit_form, source_row
 
 urlpatterns = [
     path("", review_views.home, name="home"),
@@ -17,9 +20,14 @@ urlpatterns = [
     path("articles/<int:pk>/", article_views.article_detail, name="article-detail"),
     path("articles/<int:pk>/status/", article_views.article_status, name="article-status"),
     path("articles/<int:pk>/extract/", article_views.article_extract, name="article-extract"),
+    # Triage on the article page (POST only)
+    path("articles/<int:pk>/triage/", article_views.article_triage, name="article-triage"),
+    path("articles/<int:pk>/claims/add/", article_views.article_claim_add, name="article-claim-add"),
+    path("articles/<int:pk>/claims/<int:claim_pk>/edit/", article_views.article_claim_edit, name="article-claim-edit"),
     # Claims and their actions (POST only)
     path("claims/", review_views.claim_queue, name="claim-queue"),
     path("claims/mine/", review_views.my_claims, name="my-claims"),
+    path("claims/board/", claim_board, name="claim-board"),
     path("claims/bulk-assign/", review_views.claims_bulk_assign, name="claims-bulk-assign"),
     path("claims/auto-assign/", review_views.claims_auto_assign, name="claims-auto-assign"),
     path("claims/<int:pk>/", review_views.claim_detail, name="claim-detail"),
@@ -34,6 +42,8 @@ urlpatterns = [
     path("claims/<int:pk>/sources/", review_views.source_add, name="source-add"),
     path("claims/<int:pk>/ruling/draft/", review_views.ruling_save_draft, name="ruling-draft"),
     path("claims/<int:pk>/ruling/", review_views.ruling_submit, name="ruling-submit"),
+    path("sources/<int:pk>/", source_row, name="source-row"),
+    path("sources/<int:pk>/form/", source_edit_form, name="source-edit-form"),
     path("sources/<int:pk>/edit/", review_views.source_update, name="source-update"),
     path("sources/<int:pk>/remove/", review_views.source_remove, name="source-remove"),
     path("rulings/<int:pk>/approve/", review_views.ruling_approve, name="ruling-approve"),
@@ -46,4 +56,7 @@ urlpatterns = [
     path("fact-checks/articles/<int:pk>/", dashboard_views.published_article, name="factcheck-article"),
     # Oversight
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    # Account
+    path("account/tokens/", account_views.api_tokens, name="account-tokens"),
+    path("account/tokens/<int:pk>/revoke/", account_views.api_token_revoke, name="account-token-revoke"),
 ]

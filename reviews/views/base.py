@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "claim.correct": "Correction published",
     "claim.updated": "Priority or due date changed",
     "claim.stale": "Text gone from the edited article",
+    "claim.added": "Added by an editor from the article text",
+    "claim.recut": "Claim's text re-cut",
     "ruling.corrected": "Ruling corrected",
     "source.added": "Source added",
     "source.edited": "Source edited",
