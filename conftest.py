@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from articles import services as article_services
 from factcheck.roles import EDITORS, REVIEWERS
+from factcheck.testing import clear_cache
 
 PASSWORD = "correct-horse-battery"
 SEED_PATH = Path(__file__).resolve().parent / "seeds" / "000_dcf8f189fc6cc466.txt"
@@ -22,6 +23,14 @@ SEED_PATH = Path(__file__).resolve().parent / "seeds" / "000_dcf8f189fc6cc466.tx
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs about 0.3 s per user; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # API throttles count in the cache: without this, one test's requests would use up the
+    # next one's budget (the token endpoint allows only a few per minute).
+    clear_cache()
+    yield
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from factcheck import roles
 from factcheck.webhooks.services import enqueue_for_event as enqueue_webhooks
 from reviews.events import record_event
+from reviews.models import Event
 from reviews.workflow import Conflict, NotAllowed, WorkflowError
 
 from . import extraction, reconcile
@@ -21,6 +22,8 @@ from .validation import clean_body, clean_text, clean_url, default_title
 
 logger = logging.getLogger(__name__)
 Status = Article.ExtractionStatus
+# Events that make a candidate claim an editor's own (reviews.services.claims.claim_add/claim_recut).
+HAND_MADE_ACTIONS = ("claim.added", "claim.recut")
 
 
 def _enqueue_extraction(article_id: int) -> None:
@@ -184,8 +187,13 @@ def _priority(score: float) -> int:
 def _apply_plan(article: Article, candidates: list[extraction.ClaimCandidate]) -> dict[str, int]:
     """Reconcile the stored claims with the new units (see articles/reconcile.py). Runs inside
     the caller's transaction, with the article row locked."""
-    rows = Claim.objects.filter(article=article).values_list(
-        "pk", "start", "end", "text", "status", "stale", *reconcile.MODEL_FIELDS
+    # A candidate an editor added or re-cut by hand is work too: the pipeline may never find
+    # that span, and must not delete it or overwrite its values.
+    by_hand = Event.objects.filter(claim=OuterRef("pk"), action__in=HAND_MADE_ACTIONS)
+    rows = (
+        Claim.objects.filter(article=article)
+        .annotate(by_hand=Exists(by_hand))
+        .values_list("pk", "start", "end", "text", "status", "stale", "by_hand", *reconcile.MODEL_FIELDS)
     )
     stored = [
         reconcile.StoredClaim(
@@ -193,13 +201,13 @@ def _apply_plan(article: Article, candidates: list[extraction.ClaimCandidate]) -
             start=start,
             end=end,
             text=text,
-            has_work=status != Claim.Status.CANDIDATE,
+            has_work=status != Claim.Status.CANDIDATE or by_hand,
             stale=stale,
             model_values=tuple(model),
         )
-        for pk, start, end, text, status, stale, *model in rows
+        for pk, start, end, text, status, stale, by_hand, *model in rows
     ]
-    plan = reconcile.plan(stored, candidates)
+    plan = reconcile.plan(stored, candidates, article.body)
     if plan.delete:
         Claim.objects.filter(pk__in=plan.delete).delete()
     # Moving claims may pass through each other's old spans: take them out of the live-span

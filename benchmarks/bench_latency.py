@@ -101,16 +101,17 @@ def main() -> None:
     ensure_database()
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from articles.models import Article
+    from factcheck.tokens import token_create
 
     call_command("migrate", verbosity=0)
     user, _ = User.objects.get_or_create(username="bench-editor")
     user.groups.add(Group.objects.get(name="editors"))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    secret = token_create(user=user, name="bench_latency", actor=user)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     log = Path(os.environ["FACTCHECK_VAR_DIR"]) / "worker.log"
     worker = start_worker(log)

@@ -6,11 +6,15 @@ action on one row is reported as a message, and the other rows go ahead.
 
 from collections.abc import Callable, Iterable
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
-from factcheck import roles
+from factcheck import roles, tokens
+from factcheck.models import ApiToken
 from reviews.workflow import WorkflowError
 
 admin.site.site_header = "factcheck admin console"
@@ -112,3 +116,96 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- API tokens -----------------------------------------------------------------------------
+# Registered here (factcheck's own model). An admin may make a token for any user: it is shown
+# once, on the page that answers the form, and never again; tokens are revoked, not deleted.
+
+
+class ApiTokenAdminForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "expires_at"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["name"] = tokens.token_check_new(user=data["user"], name=data["name"], expires_at=data["expires_at"])
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
+class TokenStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        live = Q(revoked_at__isnull=True)
+        if self.value() == "active":
+            return queryset.filter(live).exclude(expires_at__lte=now)
+        if self.value() == "expired":
+            return queryset.filter(live, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    form = ApiTokenAdminForm
+    list_display = ["name", "user", "display", "status", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_filter = [TokenStatusFilter]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    raw_id_fields = ["user"]
+    actions = ["revoke"]
+    view_fields = [
+        "user", "name", "display", "status", "created_at", "created_by",
+        "last_used_at", "expires_at", "revoked_at", "revoked_by",
+    ]  # fmt: skip
+
+    def get_fields(self, request, obj=None):
+        return ApiTokenAdminForm.Meta.fields if obj is None else self.view_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.view_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token's name, owner and secret are fixed; revoke it and make another
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        token, secret = tokens.token_create(user=obj.user, name=obj.name, expires_at=obj.expires_at, actor=request.user)
+        # The admin logs and links ``obj``: make it the row the service saved.
+        for field in ("id", "name", "prefix", "key_hash", "created_at", "created_by_id"):
+            setattr(obj, field, getattr(token, field))
+        obj._state.adding, obj._state.db = False, token._state.db
+        request._new_api_token = secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The secret goes into this response only: a redirect would have to carry it through
+        # the session or a message cookie, i.e. store it.
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "API token created",
+            "token": obj,
+            "secret": request._new_api_token,
+        }
+        return TemplateResponse(request, "account/admin_token_created.html", context)
+
+    @admin.action(description="Revoke selected API tokens")
+    def revoke(self, request, queryset):
+        run_service_action(
+            self, request, queryset, lambda token: tokens.token_revoke(token=token, actor=request.user), done="revoked"
+        )

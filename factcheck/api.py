@@ -1,5 +1,6 @@
 """The REST API's plumbing, shared by every app's endpoints: one error format, the newsroom-role
-permission, a text field that refuses non-text, and the error schema for the OpenAPI document.
+permission, a text field that refuses non-text, and the error and authentication schema for the
+OpenAPI document. (The token endpoints are in api_tokens.py.)
 
 Every error is ``{"error": {"code", "message", "fields"?}}``. The services raise Django's
 ValidationError and the workflow's WorkflowError/NotAllowed; DRF raises its own exceptions;
@@ -9,10 +10,9 @@ all of them end up here in the same shape.
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -165,35 +165,64 @@ _ERROR_DESCRIPTIONS = {
     404: "No such object, or not visible to this user (code `not_found`).",
     409: "Refused by the workflow in the object's current state (code `invalid_transition`, `source_required`...), "
     "or the object changed since the `version` (or `If-Match`) you sent (code `conflict`).",
+    429: "Too many requests for this token, user or address (code `throttled`); "
+    "the `Retry-After` header says how many seconds to wait.",
 }
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """``responses`` entries for ``extend_schema``: 401 and 403 always, plus ``statuses``."""
+    """``responses`` entries for ``extend_schema``: 401, 403 and 429 always, plus ``statuses``."""
     return {
         status: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[status])
-        for status in sorted({401, 403, *statuses})
+        for status in sorted({401, 403, 429, *statuses})
     }
 
 
-# --- Token login ----------------------------------------------------------------------------
+_HEADERS = {
+    "401": {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": 'The scheme to use: `Bearer realm="api"` (with `error="invalid_token"` when the '
+            "token sent was unknown, revoked or expired).",
+        }
+    },
+    "429": {
+        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."},
+    },
+}
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+def postprocess_error_headers(result, generator, request, public):
+    """drf-spectacular hook: every operation may be throttled (429, with Retry-After), and every
+    401 carries WWW-Authenticate; added here once rather than in each endpoint's decorator."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            responses.setdefault(
+                "429",
+                {
+                    "description": _ERROR_DESCRIPTIONS[429],
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+            )
+            for code, headers in _HEADERS.items():
+                if code in responses:
+                    responses[code].setdefault("headers", {}).update(headers)
+    return result
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (created on first use)."""
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI security scheme of factcheck.auth.ApiTokenAuthentication."""
 
-    @extend_schema(
-        summary="Get your API token",
-        auth=[],
-        request=AuthTokenSerializer,
-        responses={
-            200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Wrong username or password (code `invalid`)."),
-        },
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    target_class = "factcheck.auth.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (`fc_...`), from POST /api/v1/auth/token/, POST /api/v1/tokens/ "
+            "or the API tokens page: `Authorization: Bearer <token>` (`Token <token>` is accepted too).",
+        }

@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -62,6 +61,7 @@ INSTALLED_APPS = [
     "factcheck",
     "articles",
     "reviews",
+    "factcheck.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -197,16 +197,73 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.sweep_unsent_notifications",
         "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", 300.0),
     },
+    "sweep-webhook-deliveries": {
+        "task": "factcheck.webhooks.tasks.sweep_webhook_deliveries",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", 60.0),
+    },
 }
 # Articles left pending (or running) longer than this are re-enqueued by the sweep.
 EXTRACTION_STALE_SECONDS = env.int("EXTRACTION_STALE_SECONDS", 120)
 
+# --- Cache ----------------------------------------------------------------------------------
+# Holds the API throttles' counters, which every process must share: Redis when REDIS_URL is
+# set; otherwise files under var/cache, shared by runserver, the worker and several gunicorn
+# workers on one machine (a per-process locmem cache would give each process its own budget).
+# Keys carry the queue name's prefix, so test runs and deployments sharing one Redis stay apart.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", CELERY_TASK_DEFAULT_QUEUE)
+if env.str("REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+
+
 # --- REST API -------------------------------------------------------------------------------
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def _rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate, "<requests>/<second|minute|hour|day>" (or "off"), checked now
+    rather than on the first request."""
+    value = env.str(name, default).strip().lower()
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in _RATE_PERIODS):
+        raise ImproperlyConfigured(f'{name} must look like "100/min" (per s, min, hour, day) or "off", not {value!r}.')
+    return value
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # First, so that a request without credentials gets 401 with WWW-Authenticate: Bearer.
+        "factcheck.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "factcheck.auth.UserOrTokenRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": _rate("API_THROTTLE_USER", "1000/min"),
+        "anon": _rate("API_THROTTLE_ANON", "100/min"),
+        "token_obtain": _rate("API_THROTTLE_TOKEN_OBTAIN", "10/min"),
+    },
+    # Proxies in front of the app whose X-Forwarded-For is trusted for the client's address
+    # (per-address throttles); 0 uses the connection's address, so clients cannot forge it.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", 0, validate=lambda n: n >= 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -226,9 +283,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "factcheck.api.postprocess_error_headers",  # 429 + Retry-After, WWW-Authenticate
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "articles.models.Claim.Status",
         "RulingStatusEnum": "reviews.models.Ruling.Status",
+        "ApiTokenStatusEnum": "factcheck.models.TOKEN_STATUSES",
     },
 }
 
@@ -241,3 +303,13 @@ REVIEWER_SELF_ASSIGN = env.bool("REVIEWER_SELF_ASSIGN", False)
 REVIEWER_MAX_OPEN = env.int("REVIEWER_MAX_OPEN", 10, validate=lambda n: n > 0)
 # Reminders go to the assignee this many hours before a claim falls due.
 DUE_REMINDER_HOURS = env.int("DUE_REMINDER_HOURS", 24, validate=lambda n: n > 0)
+
+# --- Outgoing webhooks (docs/webhooks.md) ---------------------------------------------------
+# Connect and read timeout of one delivery attempt, in seconds.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0, validate=lambda n: 0 < n <= 60)
+# Attempts per delivery (the first included) before it is marked failed.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", 6, validate=lambda n: 0 < n <= 20)
+# Backoff: this many seconds x 2^(attempt-1), +-20 % jitter, at most an hour.
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", 10, validate=lambda n: n >= 0)
+# Allow endpoints on loopback/private addresses (on by default: intranet receivers, the tests).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", True)

@@ -20,28 +20,71 @@ def _version_field() -> forms.IntegerField:
 
 
 class ClaimFilterForm(forms.Form):
-    """The queue's GET filters. An invalid value is dropped and its error shown."""
+    """The queue's and the board's GET filters. An invalid value is dropped and its error shown."""
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Claim.Status.choices], required=False)
     reviewer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone")
     article = forms.IntegerField(label="Article no.", required=False, min_value=1, max_value=MAX_ID)
+    claim_type = forms.ChoiceField(
+        label="Claim type", choices=[("", "Any type"), *Claim.ClaimType.choices], required=False
+    )
+    min_score = forms.FloatField(
+        label="Score at least",
+        required=False,
+        min_value=0,
+        max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.05", "placeholder": "0"}),
+    )
+    max_score = forms.FloatField(
+        label="Score at most",
+        required=False,
+        min_value=0,
+        max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.05", "placeholder": "1"}),
+    )
+    speaker = forms.CharField(label="Speaker", required=False, max_length=200)
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[(key, label) for key, (label, _) in selectors.QUEUE_SORTS.items()],
         required=False,
+        initial="priority",
     )
     overdue = forms.BooleanField(label="Overdue only", required=False)
+    unassigned = forms.BooleanField(label="Unassigned only", required=False)
     mine = forms.BooleanField(label="Assigned to me", required=False)
     awaiting = forms.BooleanField(label="Waiting for my approval", required=False)
 
-    def __init__(self, *args, show_reviewer: bool = True, **kwargs):
+    def __init__(self, *args, editor: bool = True, own_queue: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if show_reviewer:
+        if editor and not own_queue:
             self.fields["reviewer"].queryset = selectors.reviewers()
         else:
-            # A reviewer's queue is already theirs, and they approve nothing.
-            for name in ("reviewer", "mine", "awaiting"):
-                del self.fields[name]
+            # A reviewer sees only their own claims (and those open to take), and approves nothing.
+            del self.fields["reviewer"], self.fields["awaiting"]
+        if own_queue:
+            del self.fields["mine"]  # "My claims" is already that
+
+    def active(self) -> dict[str, str]:
+        """The filters given with a value other than the default, as sent (for matching the
+        saved filters: a form submitted with every field matches the link with one)."""
+        if not self.is_bound:
+            return {}
+        given = ((name, self.data.get(name)) for name in self.fields)
+        return {name: value for name, value in given if value not in (None, "", self.fields[name].initial)}
+
+    def error_summary(self) -> list[str]:
+        """One line per refused filter, naming it."""
+        return [
+            f"{self[name].label if name in self.fields else 'Filters'}: {' '.join(errors)}"
+            for name, errors in self.errors.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_score"), data.get("max_score")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_score", "The upper score is below the lower one.")
+        return data
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments of ``reviews.selectors.claim_queue``."""
@@ -54,8 +97,13 @@ class ClaimFilterForm(forms.Form):
             "status": data.get("status") or "",
             "reviewer_id": reviewer.pk if reviewer else None,
             "article_id": data.get("article"),
+            "claim_type": data.get("claim_type") or "",
+            "min_score": data.get("min_score"),
+            "max_score": data.get("max_score"),
+            "speaker": data.get("speaker") or "",
             "sort": data.get("sort") or "priority",
             "overdue": bool(data.get("overdue")),
+            "unassigned": bool(data.get("unassigned")),
             "mine": bool(data.get("mine")),
             "awaiting_approval": bool(data.get("awaiting")),
         }
@@ -112,7 +160,9 @@ class SourceForm(forms.Form):
 
 
 class RulingForm(forms.Form):
-    rating = forms.ModelChoiceField(queryset=None)
+    # Radio buttons, not a select: the claim page shows each rating's colour and description
+    # beside it (templates/reviews/partials/ruling.html), and every option is visible at once.
+    rating = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect, empty_label=None)
     summary = forms.CharField(max_length=200, help_text=Ruling._meta.get_field("summary").help_text)
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
     # The draft's version, or 0 when there was no draft: a draft saved meanwhile (another
@@ -137,7 +187,28 @@ class CorrectionForm(RulingForm):
 
 
 class ReturnForm(forms.Form):
-    note = forms.CharField(label="Note to the reviewer", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Note to the reviewer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What to change; the reviewer is e-mailed and sees it beside the returned ruling.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_return_%s")  # the approve form beside it has a note too
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history and sent to the reviewer.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_approve_%s")
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(forms.Form):

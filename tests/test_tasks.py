@@ -8,7 +8,7 @@ from factcheck.celery import app
 
 def _our_tasks():
     app.loader.import_default_modules()
-    return {name: task for name, task in app.tasks.items() if name.split(".")[0] in {"articles", "reviews"}}
+    return {name: task for name, task in app.tasks.items() if name.split(".")[0] in {"articles", "reviews", "factcheck"}}
 
 
 def test_the_beat_schedule_names_registered_tasks():

@@ -1,5 +1,7 @@
 """Re-extraction after an edit keeps every claim with work, adds new ones, flags vanished ones."""
 
+import itertools
+
 import pytest
 
 from articles import reconcile, services
@@ -106,3 +108,40 @@ def test_plan_of_identical_input_is_empty():
     stored = [_stored(1, 0, "One."), _stored(2, 5, "Two.", work=True)]
     plan = reconcile.plan(stored, [_cand(0, "One."), _cand(5, "Two.")])
     assert not plan.changed and plan.unchanged == [1, 2]
+
+
+def test_a_claim_cut_by_hand_survives_re_extraction(article, editor):
+    """An editor's own cut is work: re-extraction neither deletes it nor puts the pipeline's
+    sentence back over it; when the text moves, the claim moves with it."""
+    sentence = article.claims.get(text__startswith=RUTTE)
+    cut_end = sentence.start + len(RUTTE)
+    recut = review_services.claim_recut(claim=sentence, actor=editor, start=sentence.start, end=cut_end)
+    assert recut.text == RUTTE and recut.status == Claim.Status.CANDIDATE
+    services.article_request_extraction(article=article, actor=editor)
+    services.article_extract(article_id=article.pk)
+    recut.refresh_from_db()
+    assert (recut.start, recut.end, recut.text, recut.stale) == (sentence.start, cut_end, RUTTE, False)
+    live = list(Claim.objects.filter(article=article, stale=False).order_by("start"))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(live))  # nothing laid over it
+    _edit(article, editor, "A new lead sentence was added. " + article.body)
+    recut.refresh_from_db()
+    assert article.body[recut.start : recut.end] == RUTTE and not recut.stale
+
+
+def test_a_claim_with_work_whose_sentence_is_split_differently_stays_where_its_text_is():
+    stored = [
+        reconcile.StoredClaim(pk=1, start=0, end=9, text="Prices up", has_work=True, stale=False, model_values=())
+    ]
+    unit = ClaimCandidate(
+        start=0,
+        end=20,
+        text="Prices up 4% in May.",
+        checkworthiness=0.9,
+        checkworthy=True,
+        claim_type="quantity",
+        speaker="",
+    )
+    result = reconcile.plan(stored, [unit], "Prices up 4% in May.")
+    assert result.unchanged == [1] and not result.mark_stale and result.new == []
+    gone = reconcile.plan(stored, [], "Something else entirely.")
+    assert gone.mark_stale == [1]

@@ -1,6 +1,7 @@
 """What every workflow write shares: the row lock, the version check, the state move."""
 
 from articles.models import Claim
+from factcheck.webhooks.services import enqueue_for_event as enqueue_webhooks
 
 from ..events import record_event
 from ..models import Event
@@ -34,7 +35,7 @@ def move(claim: Claim, *, actor, name: str, note: str = "", **fields) -> Event:
     for key, value in fields.items():
         setattr(claim, key, value)
     claim.save(update_fields=["status", "version", "updated_at", *fields])
-    return record_event(
+    event = record_event(
         article=claim.article,
         claim=claim,
         actor=actor,
@@ -43,3 +44,5 @@ def move(claim: Claim, *, actor, name: str, note: str = "", **fields) -> Event:
         to_state=claim.status,
         note=note,
     )
+    enqueue_webhooks(event)  # outgoing webhooks, written with the event, sent after commit
+    return event

@@ -18,6 +18,7 @@ from conftest import PASSWORD
 from factcheck.roles import EDITORS, REVIEWERS
 from reviews import services
 from reviews.models import Assignment, Event, Rating, Ruling, Source
+from reviews.views.claim import PARAGRAPH_CHARS
 
 pytestmark = pytest.mark.django_db
 S = Claim.Status
@@ -256,7 +257,7 @@ def test_the_claim_page_shows_rulings_sources_and_history(client, editor, submit
     assert "SIPRI Top 100" in response.text and 'href="https://sipri.org/top100"' in response.text
     for action in ("claim.accept", "claim.assign", "source.added", "claim.submit", "claim.return"):
         assert action in response.text
-    assert "submitted → returned" in response.text
+    assert "Ruling submitted → Returned" in response.text
 
 
 def test_a_hostile_claim_is_escaped_on_the_claim_page(client, editor):
@@ -282,7 +283,8 @@ def test_the_claim_excerpt_is_cut_around_a_long_line(client, editor):
     excerpt = client.get(reverse("claim-detail", args=[claim.pk])).context["excerpt"]
     assert excerpt["text"] == "Unemployment fell by 3% in 2023."
     assert excerpt["cut_before"] and excerpt["cut_after"]
-    assert len(excerpt["before"]) == len(excerpt["after"]) == 400
+    assert len(excerpt["before"]) == len(excerpt["after"]) == PARAGRAPH_CHARS
+    assert excerpt["previous"] is None and excerpt["next"] is None
 
 
 # --- Actions: who may not, and nothing changes -------------------------------------------------

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.forms import add_service_errors
@@ -13,7 +14,9 @@ from factcheck import roles
 from factcheck.roles import newsroom_required
 
 from .. import selectors, services, workflow
+from ..diff import ruling_changes
 from ..forms import (
+    ApproveForm,
     AssignForm,
     ClaimUpdateForm,
     CommentForm,
@@ -25,7 +28,7 @@ from ..forms import (
 )
 from ..models import Ruling, Source
 from ..workflow import Conflict, NotAllowed, WorkflowError, available_transitions
-from .base import CONTEXT_CHARS, EVENT_LABELS, mentions_html
+from .base import EVENT_LABELS, mentions_html
 
 # --- Claim page -----------------------------------------------------------------------------
 
@@ -47,26 +50,69 @@ def _get_ruling_for_user(request, pk: int) -> Ruling:
 
 def _get_source_for_user(request, pk: int) -> Source:
     try:
-        return selectors.sources_visible_to(request.user).get(pk=pk)
+        # The claim decides who may change the source; the row shows who added it.
+        return selectors.sources_visible_to(request.user).select_related("claim", "added_by").get(pk=pk)
     except Source.DoesNotExist:
         raise Http404("No such source.") from None
 
 
+# How much article text the claim page shows around a claim: its own paragraph up to this many
+# characters either side of it, and the paragraphs before and after up to NEIGHBOUR_CHARS. A
+# one-line article (some feeds send no line breaks) would otherwise fill the page.
+PARAGRAPH_CHARS = 1500
+NEIGHBOUR_CHARS = 600
+STATE_LABELS = dict(Claim.Status.choices)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _neighbour(body: str, edge: int, step: int) -> dict | None:
+    """The nearest non-blank line before (``step`` -1) or after (+1) the line break at ``edge``."""
+    while 0 <= edge < len(body):
+        if step < 0:
+            start = body.rfind("\n", 0, edge) + 1
+            line, edge = body[start:edge], start - 1
+        else:
+            end = body.find("\n", edge + 1)
+            end = len(body) if end == -1 else end
+            line, edge = body[edge + 1 : end], end
+        if line.strip():
+            if len(line) <= NEIGHBOUR_CHARS:
+                return {"text": line, "cut": False}
+            # Keep the side that touches the claim's paragraph.
+            return {"text": line[-NEIGHBOUR_CHARS:] if step < 0 else line[:NEIGHBOUR_CHARS], "cut": True}
+    return None
+
+
 def claim_excerpt(claim: Claim) -> dict:
-    """The claim's line of the article, cut to CONTEXT_CHARS either side of the claim."""
+    """The claim in its paragraph (a line of the article), with the paragraphs before and after.
+
+    ``before``/``text``/``after`` are the claim's paragraph split around the claim, cut to
+    PARAGRAPH_CHARS either side (``cut_before``/``cut_after``); ``previous``/``next`` are the
+    neighbouring paragraphs (``{"text", "cut"}``) or None."""
     if claim.stale:  # its offsets refer to an older body: show the claim alone
-        return {"before": "", "text": claim.text, "after": "", "cut_before": False, "cut_after": False}
+        return {
+            "before": "",
+            "text": claim.text,
+            "after": "",
+            "cut_before": False,
+            "cut_after": False,
+            "previous": None,
+            "next": None,
+        }
     body = claim.article.body
     line_start = body.rfind("\n", 0, claim.start) + 1
     line_end = body.find("\n", claim.end)
     line_end = len(body) if line_end == -1 else line_end
-    start, end = max(line_start, claim.start - CONTEXT_CHARS), min(line_end, claim.end + CONTEXT_CHARS)
+    start = max(line_start, claim.start - PARAGRAPH_CHARS)
+    end = min(line_end, claim.end + PARAGRAPH_CHARS)
     return {
         "before": body[start : claim.start],
         "text": body[claim.start : claim.end],
         "after": body[claim.end : end],
         "cut_before": start > line_start,
         "cut_after": end < line_end,
+        "previous": _neighbour(body, line_start - 1, -1),
+        "next": _neighbour(body, line_end, 1),
     }
 
 
@@ -91,8 +137,33 @@ def _rulings(claim: Claim) -> tuple[list[Ruling], Ruling | None]:
     return [r for r in rulings if r.status != Ruling.Status.DRAFT], draft
 
 
+def _history(claim: Claim) -> list:
+    """The claim's events, oldest first, each with a readable ``label``, state names and time.
+
+    The times are formatted here, not with the template's ``date`` filter: the history is the
+    page's longest list, and two filter calls per event were a tenth of its render time."""
+    history = list(selectors.claim_history(claim=claim))
+    for event in history:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = STATE_LABELS.get(event.from_state, event.from_state)
+        event.to_label = STATE_LABELS.get(event.to_state, event.to_state)
+        when = timezone.localtime(event.created_at)
+        event.when_iso = when.isoformat()
+        event.when_text = f"{when.day} {MONTHS[when.month - 1]} {when.year}, {when:%H:%M}"
+    return history
+
+
+def _requested_source(request) -> int | None:
+    """The source whose edit form a no-JS "Edit" link (``?edit_source=<pk>``) asks to open."""
+    value = request.GET.get("edit_source", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 def _claim_page(request, pk: int, *, status: int = 200, **forms):
-    """Render the claim page; ``forms`` replaces a blank action form with a bound one showing errors."""
+    """Render the claim page; ``forms`` replaces a blank action form with a bound one showing errors.
+
+    The same page is the reviewer's workspace (context, sources, ruling form) and the editor's
+    approval view (the submitted ruling, what changed since it was returned, approve/return)."""
     user = request.user
     try:
         claim = selectors.claim_page(user=user, pk=pk)
@@ -107,19 +178,22 @@ def _claim_page(request, pk: int, *, status: int = 200, **forms):
     may_decide = may_decide and "approve" in transitions
     may_correct = bool(ruling and ruling.status == Ruling.Status.PUBLISHED and "correct" in transitions)
     may_change_sources = workflow.may_change_sources(user, claim)
-    history = list(selectors.claim_history(claim=claim))
-    for event in history:
-        event.label = EVENT_LABELS.get(event.action, event.action)
+    history = _history(claim)
     comments = list(claim.comments.all())
     for comment in comments:
         comment.body_html = mentions_html(comment.body)
     sources = list(claim.sources.all())
+    # One source at most is shown as its edit form: the one whose save failed, or the one a
+    # no-JS "Edit" link asked for (with htmx the form is fetched into the row instead).
     edited = forms.pop("source_edit_form", None)
+    edit_pk = edited.source_pk if edited is not None else _requested_source(request)
     for source in sources:
-        if may_change_sources:
-            bound = edited if edited is not None and edited.source_pk == source.pk else None
-            source.edit_form = bound or SourceForm.for_source(source)
-            source.edit_open = bound is not None
+        source.edit_form = None
+        if may_change_sources and source.pk == edit_pk:
+            source.edit_form = edited or SourceForm.for_source(source)
+    changes = None
+    if ruling and ruling.status == Ruling.Status.SUBMITTED:
+        changes = ruling_changes(ruling=ruling, rulings=rulings, sources=sources, history=history)
     # A returned claim's form starts from the returned ruling, so the reviewer revises it.
     last_returned = next((r for r in rulings if r.status == Ruling.Status.RETURNED), None)
     ruling_initial = _ruling_initial(draft or last_returned, version=draft.version if draft else 0)
@@ -135,6 +209,7 @@ def _claim_page(request, pk: int, *, status: int = 200, **forms):
         "merge_form": ("merge" in transitions, MergeForm),
         "source_form": (may_change_sources, SourceForm),
         "ruling_form": ("submit" in transitions, lambda: RulingForm(initial=ruling_initial)),
+        "approve_form": (may_decide, ApproveForm),
         "return_form": (may_decide, ReturnForm),
         "correct_form": (may_correct, lambda: CorrectionForm(initial=correct_initial)),
         # Who may see the claim (claims_visible_to) may comment; a claim open to take is not yet theirs.
@@ -148,7 +223,10 @@ def _claim_page(request, pk: int, *, status: int = 200, **forms):
         "ruling": ruling,
         "rulings": rulings,
         "draft": draft,
+        "last_returned": last_returned,
+        "changes": changes,
         "sources": sources,
+        "source_count": len(sources),
         "comments": comments,
         "history": history,
         "may_decide": may_decide,

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: signed HTTP POSTs to the endpoints newsrooms register, for workflow events."""

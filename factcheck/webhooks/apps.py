@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "factcheck.webhooks"
+    label = "webhooks"
+    verbose_name = "webhooks"
