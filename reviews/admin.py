@@ -7,6 +7,7 @@ services, and a published ruling only through the correction flow. The rating sc
 reviewers' availability and workload caps are the admins' own to edit.
 """
 
+import json
 import re
 
 from django import forms
@@ -25,7 +26,17 @@ from factcheck.admin import ArticleFilter, ClaimFilter, ReadOnlyAdminMixin, run_
 
 from . import services
 from .events import record_event
-from .models import Assignment, Comment, Event, Notification, Rating, ReviewerProfile, Ruling, Source
+from .models import (
+    Assignment,
+    Comment,
+    Event,
+    KnownFactCheck,
+    Notification,
+    Rating,
+    ReviewerProfile,
+    Ruling,
+    Source,
+)
 from .workflow import OPEN_STATES
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -380,3 +391,50 @@ class UserAdmin(auth_admin.UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), UserAdmin)
+
+
+@admin.register(KnownFactCheck)
+class KnownFactCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Other organisations' fact-checks, as imported (import_claimreview, or the API's
+    known-fact-checks/import/): read-only, since a re-import would overwrite any edit."""
+
+    list_display = ("claim_excerpt", "rating_name", "publisher_name", "date_published", "source", "imported_at")
+    list_filter = ("source", "language")
+    search_fields = ("claim_reviewed", "claimant", "publisher_name", "review_url")
+    date_hierarchy = "imported_at"
+    list_select_related = ("imported_by",)
+    fields = (
+        "review_url",
+        "claim_reviewed",
+        "claimant",
+        "rating_name",
+        "rating_value",
+        "rating_best",
+        "rating_worst",
+        "publisher_name",
+        "publisher_url",
+        "date_published",
+        "appearance_url",
+        "language",
+        "source",
+        "source_name",
+        "imported_at",
+        "imported_by",
+        "raw_json",
+    )
+    readonly_fields = ("raw_json",)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("imported_by")
+        # The list never shows the raw markup; only the change page loads it.
+        url_name = getattr(request.resolver_match, "url_name", None) or ""
+        return qs if url_name.endswith("_change") else qs.defer("raw")
+
+    @admin.display(description="claim", ordering="claim_reviewed")
+    def claim_excerpt(self, row: KnownFactCheck) -> str:
+        return Truncator(row.claim_reviewed).chars(80)
+
+    @admin.display(description="ClaimReview as imported")
+    def raw_json(self, row: KnownFactCheck) -> str:
+        # Escaped by format_html: imported markup is someone else's text, never our HTML.
+        return format_html("<pre>{}</pre>", json.dumps(row.raw, indent=2, ensure_ascii=False))

@@ -72,3 +72,28 @@ def claimreview(ruling: Ruling, *, bounds: tuple[int | None, int | None] | None 
             "datePublished": _date(ruling.published_at),
         }
     return data
+
+
+def _datetime(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def claimreview_feed(rulings, *, date_modified, bounds: tuple[int | None, int | None]) -> dict:
+    """A page of published rulings in the DataFeed shape of Google's Fact Check Markup Tool
+    feed (https://datacommons.org/factcheck/download): ``dataFeedElement`` is a list of
+    DataFeedItems, each with ``dateCreated`` (when the ruling was published), the public
+    ``url`` and ``item``, a list holding the ruling's ClaimReview. ``date_modified`` is the
+    newest publication on the whole feed, not just this page."""
+    feed = {"@context": "https://schema.org", "@type": "DataFeed"}
+    if date_modified:
+        feed["dateModified"] = _datetime(date_modified)
+    feed["dataFeedElement"] = [
+        {
+            "@type": "DataFeedItem",
+            "dateCreated": _datetime(ruling.published_at),
+            "url": public_url(ruling),
+            "item": [claimreview(ruling, bounds=bounds)],
+        }
+        for ruling in rulings
+    ]
+    return feed

@@ -221,3 +221,44 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} -> {self.recipient}"
+
+
+class KnownFactCheck(models.Model):
+    """A fact-check published by another organisation, imported from its ClaimReview markup
+    (reviews/known.py reads it; services/known_factchecks.py writes it). Recognised by its
+    review URL, normalised, so a re-import updates the row instead of adding a second one."""
+
+    class Source(models.TextChoices):
+        FILE = "file", "File"
+        URL = "url", "URL"
+        API = "api", "API"
+
+    # Normalised (see reviews.known.normalize_url): the identity of a fact-check.
+    review_url = models.URLField(max_length=2000, unique=True)
+    claim_reviewed = models.TextField()
+    rating_name = models.CharField(max_length=300, help_text="reviewRating.alternateName (or name).")
+    # Numbers as published; many publishers use their own scale, so no bounds are implied.
+    rating_value = models.FloatField(null=True, blank=True)
+    rating_best = models.FloatField(null=True, blank=True)
+    rating_worst = models.FloatField(null=True, blank=True)
+    publisher_name = models.CharField(max_length=300, blank=True)
+    publisher_url = models.URLField(max_length=2000, blank=True)
+    date_published = models.DateField(null=True, blank=True)
+    claimant = models.CharField(max_length=300, blank=True, help_text="itemReviewed.author.name")
+    appearance_url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=35, blank=True)
+    raw = models.JSONField(help_text="The ClaimReview as imported.")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    source_name = models.CharField(max_length=2000, blank=True, help_text="The file or URL it came from.")
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = [models.F("date_published").desc(nulls_last=True), "-id"]
+        # No index for this order: SQLite cannot index NULLS LAST, and a library of a few
+        # thousand rows sorts in a millisecond. review_url's unique index serves the import.
+
+    def __str__(self) -> str:
+        return f"{self.rating_name}: {self.claim_reviewed[:60]}"
