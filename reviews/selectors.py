@@ -1,10 +1,23 @@
 """Reads of the workflow: the queue, a claim with everything on its page, published rulings."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
 from articles.models import Claim
@@ -43,41 +56,154 @@ def claims_open_to(user) -> QuerySet[Claim]:
     return qs
 
 
-def claim_queue(
+def _queue_filtered(
     *,
     user,
     status: str = "",
     reviewer_id: int | None = None,
     article_id: int | None = None,
-    sort: str = "priority",
+    claim_type: str = "",
+    min_score: float | None = None,
+    max_score: float | None = None,
+    speaker: str = "",
     overdue: bool = False,
     mine: bool = False,
+    unassigned: bool = False,
     awaiting_approval: bool = False,
     include_takeable: bool = False,
 ) -> QuerySet[Claim]:
-    """The claim queue with its filters, most check-worthy first. Article bodies are never loaded.
-
-    ``awaiting_approval``: submitted rulings that ``user`` did not write (four eyes);
-    ``include_takeable``: also the claims a reviewer may take themselves (see claims_open_to)."""
-    qs = (
-        (claims_open_to(user) if include_takeable else claims_visible_to(user))
-        .select_related("article", "assignee")
-        .defer("article__body", "article__extraction_error")
-    )
+    """The claims ``user`` may see, narrowed by the queue's filters; neither ordered nor joined."""
+    qs = claims_open_to(user) if include_takeable else claims_visible_to(user)
     if status:
         qs = qs.filter(status=status)
     if reviewer_id:
         qs = qs.filter(assignee_id=reviewer_id)
     if article_id:
         qs = qs.filter(article_id=article_id)
+    if claim_type:
+        qs = qs.filter(claim_type=claim_type)
+    if min_score is not None:
+        qs = qs.filter(checkworthiness__gte=min_score)
+    if max_score is not None:
+        qs = qs.filter(checkworthiness__lte=max_score)
+    if speaker:
+        qs = qs.filter(speaker__icontains=speaker)
     if overdue:
         qs = qs.filter(overdue_q())
     if mine:
         qs = qs.filter(assignee_id=user.pk)
+    if unassigned:
+        qs = qs.filter(assignee=None)
     if awaiting_approval:
         mine_submitted = Ruling.objects.filter(claim=OuterRef("pk"), status=Ruling.Status.SUBMITTED, reviewer=user)
         qs = qs.filter(status=Claim.Status.SUBMITTED).exclude(Exists(mine_submitted))
-    return with_overdue(qs).order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"])[1])
+    return qs
+
+
+def _queue_rows(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """What a queue row or board card shows: article title and assignee joined, no article body."""
+    return with_overdue(qs.select_related("article", "assignee").defer("article__body", "article__extraction_error"))
+
+
+def claim_queue(*, user, sort: str = "priority", **filters) -> QuerySet[Claim]:
+    """The claim queue with its filters (the keyword arguments of ``_queue_filtered``), most
+    check-worthy first. Article bodies are never loaded.
+
+    ``awaiting_approval``: submitted rulings that ``user`` did not write (four eyes);
+    ``include_takeable``: also the claims a reviewer may take themselves (see claims_open_to)."""
+    qs = _queue_rows(_queue_filtered(user=user, **filters))
+    return qs.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"])[1])
+
+
+# The board's columns, in workflow order. Rejected and merged claims are out of the work and
+# shown only as counts below the board.
+BOARD_STATES = (
+    Claim.Status.CANDIDATE,
+    Claim.Status.ACCEPTED,
+    Claim.Status.ASSIGNED,
+    Claim.Status.IN_REVIEW,
+    Claim.Status.SUBMITTED,
+    Claim.Status.RETURNED,
+    Claim.Status.APPROVED,
+    Claim.Status.PUBLISHED,
+    Claim.Status.CORRECTED,
+)
+BOARD_COLLAPSED = (Claim.Status.REJECTED, Claim.Status.MERGED)
+BOARD_PER_COLUMN = 25
+BOARD_TEXT_CHARS = 120  # a card shows this much of the claim
+# What a card shows (templates/reviews/claim_board.html); nothing else is loaded.
+BOARD_CARD_FIELDS = (
+    "status",
+    "article_id",
+    "article__title",
+    "speaker",
+    "checkworthiness",
+    "priority",
+    "due_date",
+    "assignee_id",
+    "assignee__username",
+)
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    total: int
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        """Claims in the column beyond the cards shown."""
+        return self.total - len(self.claims)
+
+
+@dataclass
+class Board:
+    columns: list[BoardColumn]
+    collapsed: list[BoardColumn]
+
+    @property
+    def total(self) -> int:
+        return sum(c.total for c in self.columns) + sum(c.total for c in self.collapsed)
+
+
+def claim_board(*, user, sort: str = "priority", per_column: int = BOARD_PER_COLUMN, **filters) -> Board:
+    """The board: per workflow state its claim count and its first ``per_column`` claims in the
+    queue's sort order, with the queue's filters. Three queries whatever the number of claims:
+
+    1. the count per state (GROUP BY status);
+    2. the ids of the first cards of every column at once: ROW_NUMBER() over each state's
+       claims in the sort order, kept where it is at most ``per_column``. The window runs over
+       the claim table alone: with the joins of the cards in it, SQLite took 100-300 ms on
+       10,000 claims instead of 10;
+    3. those cards, with their article and assignee."""
+    filtered = _queue_filtered(user=user, **filters)
+    counts = dict(filtered.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    order = [*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"])[1], "pk"]
+    first_ids = list(
+        filtered.filter(status__in=BOARD_STATES)
+        .annotate(board_rank=Window(RowNumber(), partition_by=F("status"), order_by=order))
+        .filter(board_rank__lte=per_column)
+        .values_list("pk", flat=True)
+    )
+    cards: dict[str, list[Claim]] = {}
+    rows = (
+        _queue_rows(Claim.objects.filter(pk__in=first_ids))
+        .annotate(card_text=Left("text", BOARD_TEXT_CHARS + 1))
+        .only(*BOARD_CARD_FIELDS)
+        .order_by(*order)
+    )
+    for claim in rows:
+        # Cut here rather than with |truncatechars: the filter cost a tenth of the page's time.
+        if len(claim.card_text) > BOARD_TEXT_CHARS:
+            claim.card_text = claim.card_text[: BOARD_TEXT_CHARS - 1].rstrip() + "…"
+        cards.setdefault(claim.status, []).append(claim)
+    labels = dict(Claim.Status.choices)
+    return Board(
+        columns=[BoardColumn(s, labels[s], counts.get(s, 0), cards.get(s, [])) for s in BOARD_STATES],
+        collapsed=[BoardColumn(s, labels[s], counts.get(s, 0)) for s in BOARD_COLLAPSED],
+    )
 
 
 def claim_detail(*, user, pk: int) -> Claim:
@@ -210,3 +336,21 @@ def claims_to_take(user) -> QuerySet[Claim]:
     if roles.is_reviewer(user) and not roles.is_editor(user):
         qs = qs | Claim.objects.filter(status=Claim.Status.ACCEPTED, assignee=None)
     return qs
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """The audit trail as ``user`` may read it: editors everything; reviewers the events of the
+    claims they may see (not the article-level ones). Oldest first, actor joined; rows are
+    appended in id order, so paging forward through it never skips or repeats an event."""
+    qs = Event.objects.select_related("actor")
+    if not roles.is_editor(user):
+        qs = qs.filter(claim__in=claims_visible_to(user))
+    return qs.order_by("created_at", "id")
+
+
+def comments_visible_to(user) -> QuerySet[Comment]:
+    """Comments on the claims ``user`` may see, oldest first, authors joined."""
+    qs = Comment.objects.select_related("author")
+    if not roles.is_editor(user):
+        qs = qs.filter(claim__in=claims_visible_to(user))
+    return qs.order_by("created_at", "id")

@@ -1,6 +1,8 @@
-"""The queue (all claims, my claims) and the bulk actions on it."""
+"""The queue (all claims, my claims), the board and the bulk actions on the queue."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from articles.forms import add_service_errors
@@ -32,39 +35,74 @@ def home(request):
     return render(request, "no_role.html")
 
 
-# --- Queue ----------------------------------------------------------------------------------
+# --- Queue and board -------------------------------------------------------------------------
+
+# The element the filter form, the saved filters and the page links swap with htmx.
+QUEUE_TARGET = "queue-view"
+BOARD_TARGET = "board-view"
 
 
-def _saved_filters(user, mine: bool) -> list[tuple[str, str]]:
-    """Links to the queue's common views: (label, query string)."""
-    if mine:
-        return [("Overdue", "overdue=on")]
-    links = [("Assigned to me", "mine=on")] if roles.is_reviewer(user) or roles.is_editor(user) else []
-    if roles.is_editor(user):
-        links.append(("Waiting for my approval", "awaiting=on"))
-    if settings.REVIEWER_SELF_ASSIGN and roles.is_reviewer(user) and not roles.is_editor(user):
-        links.append(("Open to take", "status=accepted"))
-    return [*links, ("Overdue", "overdue=on")]
+@dataclass(frozen=True)
+class SavedFilter:
+    label: str
+    query: str
+    active: bool
+
+
+def _saved_filters(user, *, own_queue: bool, active: dict[str, str]) -> list[SavedFilter]:
+    """Links to the queue's common views, each marked active when the filters are exactly its own."""
+    editor = roles.is_editor(user)
+    if own_queue:
+        links = [("Overdue", "overdue=on")]
+    else:
+        links = [("Assigned to me", "mine=on")]
+        if editor:
+            links += [
+                ("Waiting for my approval", "awaiting=on"),
+                ("Needs triage", "status=candidate&sort=score"),
+                ("Unassigned accepted", "status=accepted&unassigned=on"),
+            ]
+        elif settings.REVIEWER_SELF_ASSIGN and roles.is_reviewer(user):
+            links.append(("Open to take", "status=accepted&unassigned=on"))
+        links.append(("Overdue", "overdue=on"))
+    return [SavedFilter(label, query, dict(parse_qsl(query)) == active) for label, query in links]
+
+
+def _filter_form(request, *, own_queue: bool) -> ClaimFilterForm:
+    return ClaimFilterForm(request.GET or None, editor=roles.is_editor(request.user), own_queue=own_queue)
+
+
+def _render_view(request, template: str, target: str, context: dict, status: int = 200):
+    """The whole page, or only its swappable part when htmx asks for it (filter form, saved
+    filters, page links). A history restore after a cache miss gets the whole page."""
+    partial = request.htmx and request.htmx.target == target and not request.htmx.history_restore_request
+    response = render(request, f"{template}#view" if partial else template, context, status=status)
+    # The same address answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _queue(request, *, mine: bool, status: int = 200, bulk_form=None):
-    editor = roles.is_editor(request.user)
-    form = ClaimFilterForm(request.GET or None, show_reviewer=editor and not mine)
+    form = _filter_form(request, own_queue=mine)
     filters = form.filters()
     if mine:
         filters["reviewer_id"] = request.user.pk
     claims = selectors.claim_queue(user=request.user, include_takeable=not mine, **filters)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    bulk = editor and not mine
+    bulk = roles.is_editor(request.user) and not mine
+    if bulk and bulk_form is None:
+        bulk_form = BulkAssignForm(user=request.user)
     context = {
         "form": form,
         "page": page,
         "mine": mine,
-        "saved_filters": _saved_filters(request.user, mine),
-        "bulk_form": (bulk_form or BulkAssignForm(user=request.user)) if bulk else None,
+        "target": QUEUE_TARGET,
+        "saved_filters": _saved_filters(request.user, own_queue=mine, active=form.active()),
+        "bulk_form": bulk_form if bulk else None,
+        "selected": len(bulk_form["claims"].value() or []) if bulk and bulk_form.is_bound else 0,
         "query": request.GET.urlencode(),
     }
-    return render(request, "reviews/claim_queue.html", context, status=status)
+    return _render_view(request, "reviews/claim_queue.html", QUEUE_TARGET, context, status=status)
 
 
 @newsroom_required
@@ -75,6 +113,20 @@ def claim_queue(request):
 @newsroom_required
 def my_claims(request):
     return _queue(request, mine=True)
+
+
+@newsroom_required
+def claim_board(request):
+    """One column per workflow state with its first cards; the queue's filters apply."""
+    form = _filter_form(request, own_queue=False)
+    board = selectors.claim_board(user=request.user, include_takeable=True, **form.filters())
+    context = {
+        "form": form,
+        "board": board,
+        "target": BOARD_TARGET,
+        "saved_filters": _saved_filters(request.user, own_queue=False, active=form.active()),
+    }
+    return _render_view(request, "reviews/claim_board.html", BOARD_TARGET, context)
 
 
 def _editors_only(request) -> None:
