@@ -125,6 +125,13 @@ class Claim(models.Model):
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
             # Overdue claims and due-date reminders.
             models.Index(fields=["due_date", "status"], name="claim_due"),
+            # The board's per-column window (first cards of each state in the default order) and the
+            # queue filtered by status in that order.
+            models.Index(
+                fields=["status", "-priority", "-checkworthiness", "article", "start"], name="claim_status_priority"
+            ),
+            # The unfiltered queue in its default order.
+            models.Index(fields=["-priority", "-checkworthiness", "article", "start"], name="claim_priority"),
         ]
 
     def __str__(self) -> str:
