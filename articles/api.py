@@ -5,26 +5,37 @@ within 24 hours) gets the first response again instead of creating a second arti
 use the article's ``version`` (or ``If-Match``) like claims do."""
 
 import hashlib
+import io
 import json
 
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from factcheck.api import NEWSROOM, ErrorSerializer, error_responses
+from factcheck.api import EDITORS, NEWSROOM, ErrorSerializer, error_responses
+from reviews import selectors as review_selectors
 from reviews.api import ETAG, VERSIONED, _if_match
+from reviews.serializers import ClaimDetailSerializer
+from reviews.services import claim_add
 
 from . import selectors, services
 from .filters import ArticleFilter, Pagination
+from .forms import import_max_bytes
+from .importing import articles_import
 from .models import Article
 from .serializers import (
     ArticleCreateSerializer,
     ArticleDetailSerializer,
+    ArticleImportReportSerializer,
+    ArticleImportSerializer,
     ArticleListSerializer,
     ArticleUpdateSerializer,
+    ClaimSpanSerializer,
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -51,6 +62,24 @@ def _idempotency_key(request) -> str | None:
             {"Idempotency-Key": ["Send 1 to 255 printable ASCII characters, e.g. a UUID."]}
         )
     return key
+
+
+class ImportParser(JSONParser):
+    """JSON of at most ``import_max_bytes()``, refused before it is parsed when it says (or
+    turns out) to be larger: DRF's JSONParser would read and parse whatever it is sent."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = import_max_bytes()
+        too_big = exceptions.ParseError(
+            f"The body is larger than {filesizeformat(limit)}; send fewer articles per request."
+        )
+        length = parser_context["request"].META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > limit:
+            raise too_big
+        data = stream.read(limit + 1) if stream is not None else b""
+        if len(data) > limit:
+            raise too_big
+        return super().parse(io.BytesIO(data), media_type, parser_context)
 
 
 def _fingerprint(data) -> str:
@@ -158,3 +187,65 @@ class ArticleViewSet(viewsets.GenericViewSet):
         article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
         services.article_request_extraction(article=article, actor=request.user)
         return self._response(article.pk, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Add a claim the pipeline missed (editors)",
+        description=(
+            "Send `start` and `end` (offsets into the article body, in code points), or the claim's `text` "
+            "exactly as in the article (it must occur once), or both (then the text must be what the offsets "
+            "point at). The span is trimmed of whitespace, may not overlap another claim (400), and is scored "
+            "like the claims the worker finds. The new claim is a candidate."
+        ),
+        request=ClaimSpanSerializer,
+        parameters=[ETAG],
+        responses={201: ClaimDetailSerializer, **error_responses(400, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="claims", url_name="claims")
+    def add_claim(self, request, pk=None):
+        article = get_object_or_404(selectors.articles_visible_to(request.user).only("pk"), pk=pk)
+        serializer = ClaimSpanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = claim_add(article=article, actor=request.user, **serializer.validated_data)
+        claim = review_selectors.claim_detail_with_comments(user=request.user, pk=claim.pk)
+        data = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
+        response = Response(data, status=status.HTTP_201_CREATED)
+        response["ETag"] = f'"{claim.version}"'
+        return response
+
+    @extend_schema(
+        operation_id="articles_import",
+        summary="Import many articles at once (editors)",
+        description=(
+            "Up to 1,000 articles per request, in a body of at most 20 MB (`ARTICLE_IMPORT_MAX_BYTES`). Each "
+            "row is checked by the rules of POST /articles/; a bad row is listed in `errors` (by its position, "
+            "from 1) and the others are still stored. A row whose `source_url` is already stored is listed in "
+            "`skipped`, so a retried import creates no duplicates. 201 when articles were created, 200 when "
+            "none were; 400 only when the body is not an object with an `articles` list."
+        ),
+        request=ArticleImportSerializer,
+        responses={
+            201: ArticleImportReportSerializer,
+            200: ArticleImportReportSerializer,
+            **error_responses(400),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        permission_classes=EDITORS,
+        parser_classes=[ImportParser],
+    )
+    def import_(self, request):
+        serializer = ArticleImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = ((str(number), row) for number, row in enumerate(serializer.validated_data["articles"], start=1))
+        report = articles_import(rows, submitted_by=request.user, extract=serializer.validated_data["extract"])
+        body = {
+            "created": report.created,
+            "article_ids": report.article_ids,
+            "skipped": [{"row": int(row), "reason": reason} for row, reason in report.skipped],
+            "errors": [{"row": int(row), "message": message} for row, message in report.errors],
+        }
+        return Response(body, status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK)

@@ -3,7 +3,7 @@
 
 from rest_framework import serializers
 
-from factcheck.api import StrictCharField
+from factcheck.api import OptionalURLField, StrictCharField
 
 from .models import Article, Claim
 
@@ -74,6 +74,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class ArticleListSerializer(serializers.ModelSerializer):
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    source_url = OptionalURLField()
     claim_count = serializers.IntegerField(read_only=True)
     checkworthy_count = serializers.IntegerField(read_only=True)
 
@@ -101,6 +102,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
 class ArticleDetailSerializer(serializers.ModelSerializer):
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    source_url = OptionalURLField()
     claims = ClaimSerializer(many=True, read_only=True, help_text="The claims visible to you, in text order.")
 
     class Meta:
@@ -124,3 +126,64 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
             "claims",
         ]
         read_only_fields = fields
+
+
+class ClaimSpanSerializer(serializers.Serializer):
+    """A claim's span of the article: ``start`` and ``end``, or its ``text``, or both (then
+    the text must be what the offsets point at). The service trims and checks the span."""
+
+    start = serializers.IntegerField(
+        required=False, min_value=0, help_text="Offset of the first character in the body, in Unicode code points."
+    )
+    end = serializers.IntegerField(
+        required=False, min_value=0, help_text="Offset just past the last character (exclusive)."
+    )
+    text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=20_000,
+        help_text="The claim's words exactly as in the article; without offsets they are looked up in the body.",
+    )
+
+    def validate(self, data):
+        if ("start" in data) != ("end" in data):
+            raise serializers.ValidationError({"end": ["Send both start and end, or neither."]})
+        if not data.get("text"):
+            data.pop("text", None)
+        if "start" not in data and not (data.get("text") or "").strip():
+            raise serializers.ValidationError({"text": ["Send start and end, or the claim's text."]})
+        return data
+
+
+class ArticleImportSerializer(serializers.Serializer):
+    """Many articles in one request; each row is checked on its own by the importer."""
+
+    articles = serializers.ListField(
+        child=serializers.JSONField(),
+        allow_empty=False,
+        max_length=1000,
+        help_text=(
+            "Up to 1,000 article objects with the fields of POST /articles/ (`body` required; `title`, "
+            "`source_url`, `outlet`, `byline`, `published_on`, `language`)."
+        ),
+    )
+    extract = serializers.BooleanField(default=True, help_text="Queue claim extraction for the new articles.")
+
+
+class ImportRowSkippedSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's position in `articles`, from 1.")
+    reason = serializers.CharField()
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's position in `articles`, from 1.")
+    message = serializers.CharField()
+
+
+class ArticleImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="Articles stored by this request.")
+    article_ids = serializers.ListField(child=serializers.IntegerField(), help_text="Their ids, in row order.")
+    skipped = ImportRowSkippedSerializer(
+        many=True, help_text="Rows whose `source_url` is already stored (or earlier in this request)."
+    )
+    errors = ImportRowErrorSerializer(many=True, help_text="Rows refused by the input rules; none of them is stored.")

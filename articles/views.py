@@ -1,5 +1,6 @@
-"""Newsroom pages for articles: the list, the submit form, an article with its claims, and
-triage on the article page (accept, reject, add a claim from a selection, re-cut a claim)."""
+"""Newsroom pages for articles: the list, the submit form, bulk import, an article with its
+claims, and triage on the article page (accept, reject, merge, add a claim from a selection,
+re-cut a claim)."""
 
 from dataclasses import dataclass
 
@@ -18,10 +19,23 @@ from reviews.services import claims as claim_services
 from reviews.workflow import TRANSITIONS, Conflict, NotAllowed, WorkflowError
 
 from . import selectors, services
-from .forms import ArticleForm, ClaimSpanForm, TriageForm, add_service_errors
+from .forms import (
+    IMPORT_MAX_ROWS,
+    ArticleForm,
+    ClaimMergeForm,
+    ClaimSpanForm,
+    ImportForm,
+    TriageForm,
+    add_service_errors,
+    import_max_bytes,
+    paste_max_bytes,
+)
+from .importing import ImportFileError, articles_import
 from .models import Article, Claim
 
 PAGE_SIZE = 50
+# An import report lists at most this many rows of each kind; the counts are always complete.
+IMPORT_REPORT_ROWS = 200
 # The buttons on the article page's claim card and claims table, in order; keys "a" and "r".
 TRIAGE_ACTIONS = (("accept", "Accept"), ("reject", "Reject"))
 FINISHED = {Article.ExtractionStatus.DONE, Article.ExtractionStatus.FAILED}
@@ -111,6 +125,45 @@ def article_create(request):
     return render(request, "articles/article_form.html", {"form": form}, status=400)
 
 
+@newsroom_required
+def article_import(request):
+    """Import many articles from a file or pasted JSON Lines, with the same rules as the
+    import_articles command; the report names each row that was skipped or refused."""
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("Only editors can import articles.")
+    context = {"max_bytes": import_max_bytes(), "paste_max_bytes": paste_max_bytes(), "max_rows": IMPORT_MAX_ROWS}
+    if request.method != "POST":
+        return render(request, "articles/article_import.html", {"form": ImportForm(), **context})
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            rows = form.rows()
+        except ImportFileError as exc:
+            form.add_error("file" if form.cleaned_data["file"] is not None else "text", str(exc))
+        else:
+            try:
+                report = articles_import(rows, submitted_by=request.user, extract=form.cleaned_data["extract"])
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            # Titles for the links: one query, bodies left in the database.
+            shown = report.article_ids[:IMPORT_REPORT_ROWS]
+            created = Article.objects.filter(pk__in=shown).only("pk", "title").order_by("pk")
+            context.update(
+                report=report,
+                created=created,
+                skipped=report.skipped[:IMPORT_REPORT_ROWS],
+                errors=report.errors[:IMPORT_REPORT_ROWS],
+                more={
+                    "created": report.created - len(shown),
+                    "skipped": max(len(report.skipped) - IMPORT_REPORT_ROWS, 0),
+                    "errors": max(len(report.errors) - IMPORT_REPORT_ROWS, 0),
+                },
+                form=ImportForm(),
+            )
+            return render(request, "articles/article_import.html", context)
+    return render(request, "articles/article_import.html", {"form": form, **context}, status=400)
+
+
 def _get_claim_for_user(request, article_pk: int, claim_pk) -> Claim:
     """A claim of this article the user may see (the service reloads and locks it), or 404."""
     try:
@@ -128,11 +181,20 @@ def _article_context(request, article: Article, **extra) -> dict:
     claims = [c for c in article.claims.all() if not c.stale]
     stale = [c for c in article.claims.all() if c.stale]  # their offsets refer to an older body
     accept, reject = TRANSITIONS["accept"].sources, TRANSITIONS["reject"].sources
+    merge = TRANSITIONS["merge"].sources
+    # Claims another may be merged into: the article's live claims that are not duplicates themselves.
+    merge_targets = [c for c in claims if c.status != Claim.Status.MERGED] if editor else []
     for claim in claims:
         claim.can_accept = editor and claim.status in accept
         claim.can_reject = editor and claim.status in reject
         claim.can_recut = claim_services.may_recut(user, claim)
-        flags = (("accept", claim.can_accept), ("reject", claim.can_reject), ("edit", claim.can_recut))
+        claim.can_merge = editor and claim.status in merge and any(t.pk != claim.pk for t in merge_targets)
+        flags = (
+            ("accept", claim.can_accept),
+            ("reject", claim.can_reject),
+            ("edit", claim.can_recut),
+            ("merge", claim.can_merge),
+        )
         claim.actions = " ".join(name for name, ok in flags if ok)  # for the card the script fills
     context = {
         "article": article,
@@ -141,6 +203,7 @@ def _article_context(request, article: Article, **extra) -> dict:
         "paragraphs": highlight(article.body, claims),
         "add_form": ClaimSpanForm() if editor else None,
         "triage_actions": TRIAGE_ACTIONS,
+        "merge_targets": merge_targets,
     }
     context.update(extra)
     return context
@@ -155,11 +218,23 @@ def _editing(request, context: dict, form: ClaimSpanForm | None = None) -> None:
         context["edit_form"] = form or ClaimSpanForm(initial={"text": claim.text, "version": claim.version})
 
 
+def _merging(request, context: dict, form: ClaimMergeForm | None = None) -> None:
+    """The claim named by ``?merge=`` (or the bound form's): the merge panel, the page's way to
+    merge without the script. Its list leaves out the claim itself."""
+    pk = request.GET.get("merge") if form is None else form.data.get("claim")
+    claim = next((c for c in context["claims"] if str(c.pk) == str(pk)), None)
+    if claim is not None and claim.can_merge:
+        context["merging"] = claim
+        context["merge_form"] = form or ClaimMergeForm(initial={"claim": claim.pk, "version": claim.version})
+        context["merging_targets"] = [t for t in context["merge_targets"] if t.pk != claim.pk]
+
+
 @newsroom_required
 def article_detail(request, pk: int):
     article = _get_article_for_user(request, pk)
     context = _article_context(request, article)
     _editing(request, context)
+    _merging(request, context)
     return render(request, "articles/article_detail.html", context)
 
 
@@ -181,6 +256,8 @@ def _triage_response(request, pk: int, *, status: int = 200, message: str = "", 
         context["add_form"] = forms["add_form"]
     if forms.get("edit_form") is not None:
         _editing(request, context, forms["edit_form"])
+    if forms.get("merge_form") is not None:
+        _merging(request, context, forms["merge_form"])
     return render(request, "articles/article_detail.html", context, status=status)
 
 
@@ -223,6 +300,36 @@ def article_triage(request, pk: int):
         lambda: service(claim=claim, actor=request.user, expected_version=data["version"]),
         lambda c: f"Claim {c.pk} {done}.",
         focus=claim.pk,
+    )
+
+
+@newsroom_required
+@require_POST
+def article_claim_merge(request, pk: int):
+    """Merge a claim into another claim of the same article (the card, or the merge panel)."""
+    _get_article_for_user(request, pk)  # 404 before 403 or 400 for an article the user cannot see
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("Only editors can merge claims.")
+    form = ClaimMergeForm(request.POST)
+    if not form.is_valid():
+        return _triage_response(request, pk, status=400, error=_form_error(form), merge_form=form)
+    data = form.cleaned_data
+    claim = _get_claim_for_user(request, pk, data["claim"])
+    into = selectors.claims_visible_to(request.user).filter(pk=data["into"], article_id=pk).only("pk").first()
+    if into is None:
+        error = f"There is no claim {data['into']} in this article; choose one from the list."
+        form.add_error("into", error)
+        return _triage_response(request, pk, status=400, error=error, merge_form=form)
+    return _run(
+        request,
+        pk,
+        lambda: review_services.claim_merge(
+            claim=claim, into=into, actor=request.user, expected_version=data["version"]
+        ),
+        lambda c: f"Claim {c.pk} merged into claim {into.pk}.",
+        focus=into.pk,
+        form_name="merge_form",
+        form=form,
     )
 
 

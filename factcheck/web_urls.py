@@ -17,6 +17,7 @@ urlpatterns = [
     # Articles
     path("articles/", article_views.article_list, name="article-list"),
     path("articles/new/", article_views.article_create, name="article-create"),
+    path("articles/import/", article_views.article_import, name="article-import"),
     path("articles/<int:pk>/", article_views.article_detail, name="article-detail"),
     path("articles/<int:pk>/status/", article_views.article_status, name="article-status"),
     path("articles/<int:pk>/extract/", article_views.article_extract, name="article-extract"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("articles/<int:pk>/triage/", article_views.article_triage, name="article-triage"),
     path("articles/<int:pk>/claims/add/", article_views.article_claim_add, name="article-claim-add"),
     path("articles/<int:pk>/claims/<int:claim_pk>/edit/", article_views.article_claim_edit, name="article-claim-edit"),
+    path("articles/<int:pk>/claims/merge/", article_views.article_claim_merge, name="article-claim-merge"),
     # Claims and their actions (POST only)
     path("claims/", review_views.claim_queue, name="claim-queue"),
     path("claims/mine/", review_views.my_claims, name="my-claims"),

@@ -34,6 +34,7 @@ from .serializers import (
     BulkAssignSerializer,
     ClaimDetailSerializer,
     ClaimIdsSerializer,
+    ClaimRecutSerializer,
     ClaimUpdateSerializer,
     CommentCreateSerializer,
     CommentSerializer,
@@ -212,6 +213,24 @@ class ClaimViewSet(viewsets.GenericViewSet):
         return self._detail(pk)
 
     @extend_schema(
+        summary="Move a claim's boundaries, or correct its text (editors)",
+        description=(
+            "Send `start` and `end` (offsets into the article body, in code points), or the claim's `text` exactly "
+            "as in the article (the occurrence nearest the claim is used), or both. The span is trimmed of "
+            "whitespace, may not overlap another claim (400) and is re-scored. Refused with 409 "
+            "`invalid_transition` once a reviewer has the claim or its text is gone from the article."
+        ),
+        request=ClaimRecutSerializer,
+        parameters=VERSIONED,
+        responses=_CLAIM_ACTION,
+    )
+    @action(detail=True, methods=["post"])
+    def recut(self, request, pk=None):
+        claim = self._claim(pk)
+        services.claim_recut(claim=claim, actor=request.user, **_valid(ClaimRecutSerializer, self))
+        return self._detail(pk)
+
+    @extend_schema(
         summary="Assign a claim to a reviewer, or reassign it (editors)",
         request=AssignSerializer,
         parameters=VERSIONED,
@@ -282,6 +301,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["GET"],
         summary="A claim's sources",
+        filters=False,  # the queue's filters do not apply to a claim's own sources
         responses={200: SourceSerializer(many=True), **error_responses(404)},
     )
     @extend_schema(
@@ -301,6 +321,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["GET"],
         summary="A claim's comments, oldest first",
+        filters=False,  # the queue's filters do not apply to a claim's own comments
         responses={200: CommentSerializer(many=True), **error_responses(404)},
     )
     @extend_schema(

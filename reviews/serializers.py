@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from articles.models import Claim
 from articles.selectors import claims_visible_to
-from articles.serializers import ClaimSerializer
-from factcheck.api import StrictCharField
+from articles.serializers import ClaimSerializer, ClaimSpanSerializer
+from factcheck.api import OptionalURLField, StrictCharField
 
 from .claimreview import claimreview, public_url, rating_bounds
 from .models import Comment, Event, Rating, Ruling, Source
@@ -32,6 +32,7 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     added_by = _username(allow_null=True)
+    url = OptionalURLField()
 
     class Meta:
         model = Source
@@ -228,6 +229,12 @@ class MergeSerializer(NoteSerializer):
     into = VisibleClaimField(queryset=Claim.objects.all(), help_text="Id of the claim this one duplicates.")
 
 
+class ClaimRecutSerializer(ClaimSpanSerializer):
+    """New boundaries for a claim: offsets, or its corrected text (the occurrence nearest the claim)."""
+
+    version = _version()
+
+
 class ClaimUpdateSerializer(NoteSerializer):
     priority = serializers.ChoiceField(choices=Claim.Priority.choices, required=False)
     due_date = serializers.DateField(required=False, allow_null=True, help_text="null clears the due date.")
@@ -235,7 +242,12 @@ class ClaimUpdateSerializer(NoteSerializer):
 
 class ClaimIdsSerializer(serializers.Serializer):
     claims = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500, help_text="Claim ids."
+        # The upper bound is the id column's (a bigint): a larger number would reach the database
+        # and fail there (a 500) instead of being refused here.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=500,
+        help_text="Claim ids.",
     )
 
 

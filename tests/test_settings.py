@@ -79,7 +79,17 @@ def test_starts_with_debug_off_and_a_secret_key(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("DEBUG", "maybe"), ("DATABASE_URL", "nonsense"), ("ARTICLE_MAX_CHARS", "lots"), ("SITE_URL", "not a url")],
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "nonsense"),
+        ("ARTICLE_MAX_CHARS", "lots"),
+        ("SITE_URL", "not a url"),
+        # Out of range: environs ignores a validator that returns False, so these use Range.
+        ("ARTICLE_MAX_CHARS", "-5"),
+        ("REVIEWER_MAX_OPEN", "0"),
+        ("WEBHOOK_TIMEOUT_SECONDS", "0"),
+        ("WEBHOOK_MAX_ATTEMPTS", "21"),
+    ],
 )
 def test_a_malformed_value_stops_start_up_and_names_the_variable(tmp_path, name, value):
     proc = start(tmp_path, **{name: value})

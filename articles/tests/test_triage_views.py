@@ -73,7 +73,7 @@ def test_editors_get_the_card_with_triage_actions_and_the_script(client, editor)
     assert "factcheck/triage.js" in html
     assert f'id="claim-{claim.pk}" data-keys-item' in html
     assert 'data-speaker="minister"' in html and 'data-type-label="Quantity"' in html
-    assert 'data-status-label="Candidate"' in html and 'data-actions="accept reject edit"' in html
+    assert 'data-status-label="Candidate"' in html and 'data-actions="accept reject edit merge"' in html
     assert f'data-version="{claim.version}"' in html
     assert f'aria-label="Accept claim {claim.pk}"' in html
     assert reverse("article-claim-add", args=[article.pk]) in html
@@ -101,7 +101,7 @@ def test_actions_follow_the_workflow(client, editor, reviewer):
     client.force_login(editor)
     html = client.get(reverse("article-detail", args=[article.pk])).text
     assert 'data-status="rejected" data-status-label="Rejected"' in html
-    assert 'data-actions="accept"' in html  # a rejected claim may be accepted again, not re-cut
+    assert 'data-actions="accept merge"' in html  # a rejected claim may be accepted again, not re-cut
     assert 'data-actions=""' in html  # the assigned one: nothing to triage
 
 
