@@ -5,11 +5,15 @@ Clients send ``Authorization: Bearer <token>``; ``Token <token>`` (DRF's scheme,
 API used before) is accepted too, so existing integrations only need a new token.
 """
 
+import logging
+
+import redis
 from rest_framework import authentication, exceptions, throttling
 
 from factcheck import tokens
 from factcheck.models import ApiToken, split_token
 
+logger = logging.getLogger(__name__)
 SCHEMES = (b"bearer", b"token")
 REALM = "api"
 
@@ -53,8 +57,29 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 # --- Throttles ------------------------------------------------------------------------------
 
+# What the cache raises when its server (Redis, or the file cache's folder) cannot be reached.
+CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
-class UserOrTokenRateThrottle(throttling.UserRateThrottle):
+
+class FailOpenMixin:
+    """Let the request through when the counters' cache cannot be reached: a Redis outage must
+    not turn every API call into a 500 (tests/faults/test_redis_down.py). Rate limits are a
+    guard against abuse, not part of the data; the login lock-out (django-axes) uses the
+    database and keeps working."""
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CACHE_DOWN:
+            logger.warning("Throttle cache unreachable; %s lets the request through", type(self).__name__)
+            return True
+
+
+class AnonRateThrottle(FailOpenMixin, throttling.AnonRateThrottle):
+    """API_THROTTLE_ANON per client address for requests without credentials."""
+
+
+class UserOrTokenRateThrottle(FailOpenMixin, throttling.UserRateThrottle):
     """API_THROTTLE_USER per token when token-authenticated (each integration its own
     budget), otherwise per user (the browser session). Anonymous requests: AnonRateThrottle."""
 
@@ -70,7 +95,7 @@ class UserOrTokenRateThrottle(throttling.UserRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class TokenObtainRateThrottle(throttling.SimpleRateThrottle):
+class TokenObtainRateThrottle(FailOpenMixin, throttling.SimpleRateThrottle):
     """API_THROTTLE_TOKEN_OBTAIN per client address on the password endpoint, logged in or
     not: it is where passwords are guessed."""
 
