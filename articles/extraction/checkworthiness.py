@@ -31,6 +31,9 @@ THRESHOLD = 0.38
 MAX_CHUNKS = 50_000
 
 
+# Joins a batch's units into one string to split: a chunk of no tokens that text rarely holds.
+_SEPARATOR = " \x00 "
+
 # The columns of a chunk's cached row.
 _TOKENS, _WORD, _CHARS, _CHAR_COUNT, _FLAGS, _CAP_FIRST = range(6)
 _UNIT = slice(6, 9)  # the counts of features.UNIT_FLAGS
@@ -128,11 +131,23 @@ class Model:
         """1. split units into chunks; 2. look chunks up, computing new ones; 3. drop chunks
         without tokens; 4. add up the chunks' rows per unit, plus the bigrams from chunk to chunk
         and the two per-unit features."""
-        chunks, starts = features.split_units(units)
         n = len(units)
-        unit = features.segment_of(starts)
+        # The chunks of all units in one str.split of the units joined by a NUL chunk (cached as a
+        # chunk without tokens, so it is left out below like "--"); the NULs before a chunk count
+        # its unit. Only a unit holding a NUL chunk of its own needs the unit-by-unit split.
+        chunks = _SEPARATOR.join(units).split()
         with self._lock:  # arrays may be replaced by a growing cache: ids must index the arrays they came with
             ids = self._chunk_ids(chunks)
+            if n < 2:  # no separator
+                unit = np.zeros(len(ids), dtype=np.int64)
+            else:
+                separators = ids == self._index["\x00"]
+                if np.count_nonzero(separators) == n - 1:
+                    unit = np.cumsum(separators)
+                else:
+                    chunks, starts = features.split_units(units)
+                    unit = features.segment_of(starts)
+                    ids = self._chunk_ids(chunks)
             keep = self._rows[ids, _TOKENS] > 0  # chunks of punctuation only ("--") are left out
             ids, unit = ids[keep], unit[keep]
             rows, keys = np.take(self._rows, ids, axis=0), np.take(self._keys, ids, axis=0)

@@ -235,33 +235,49 @@ HEADLINE_FORMS = sorted(
 # matched by its own alternative and classified here.
 _CONTINUE = {"continued": "past", "continues": "third"}
 
-# One pass over a document finds every cue outside quotations (quoted text is masked first).
 # "as reported by X", "as stated in X's commentary" name their source after the cue, like
-# "according to X".
+# "according to X" (find_cues gives them no verb form).
+_AS_VERBS = ("reported", "stated", "noted", "written", "described", "detailed")
+ACCORDING = frozenset(
+    a + rest for a in "Aa" for rest in ["ccording to", *(f"s {verb} {by}" for verb in _AS_VERBS for by in ("in", "by"))]
+)
+
+
+def _check_one_trie(groups: list[list[str]]) -> None:
+    """The cues were once alternatives tried in order (verbs, headline verbs, "according to"),
+    where a shorter cue of an earlier list would win over a longer one of a later list. One trie
+    tries the longest first: the same matches only while no cue ends, at a word boundary, where
+    a later list's cue goes on ("say" and "say so"). Checked once at import."""
+    for i, later in enumerate(groups):
+        earlier = set().union(*groups[:i])
+        for cue in later:
+            for k, ch in enumerate(cue):
+                if k and not (ch.isalnum() or ch in "_'\u2019-") and cue[:k] in earlier:
+                    raise ValueError(f"cue {cue[:k]!r} would now lose to {cue!r}")
+
+
+_check_one_trie([sorted(FORMS), HEADLINE_FORMS, sorted(ACCORDING)])
+# One pass over a document finds every cue outside quotations (quoted text is masked first). All
+# cues are one trie: a regex of named groups around several tries cost 25% more per word.
 _CUE = (
-    r"(?:(?P<verb>"
-    + _trie_pattern(sorted(FORMS))
-    + "|"
-    + _trie_pattern(sorted(HEADLINE_FORMS))
+    "(?:"
+    + _trie_pattern(sorted({*FORMS, *HEADLINE_FORMS, *ACCORDING}))
     + r"|[Cc]ontinue[sd](?=[:,]?\s*[\"\u201c:])"
-    + r")|(?P<according>[Aa]ccording to|[Aa]s (?:reported|stated|noted|written|described|detailed) (?:in|by)))"
-    + r"(?![\w'\u2019-])"
+    + r")(?![\w'\u2019-])"
 )
 # A cue follows whitespace. Starting the pattern with \s lets the regex engine skip to the next
 # whitespace character at C speed (about 2x faster than a lookbehind on every position).
-# The lookahead on the cues' first letters rejects most words with one character-class test.
-_FIRST_LETTERS = "".join(sorted({form[0] for form in [*FORMS, *HEADLINE_FORMS, "According", "Continued"]}))
-CUE_RE = re.compile(r"\s(?=[" + _FIRST_LETTERS + "])" + _CUE)
+CUE_RE = re.compile(r"\s" + _CUE)
 _CUE_AT = re.compile(_CUE)
 
 
 def find_cues(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
     """Every cue in ``text[start:end]``: (start, end, verb form or None for "according to")."""
-    found = [(m.start() + 1, m.end(), m.group("verb")) for m in CUE_RE.finditer(text, start, end)]
+    found = [(m.start() + 1, m.end(), m[0][1:]) for m in CUE_RE.finditer(text, start, end)]
     first = _CUE_AT.match(text, start, end)
     if first:
-        found.insert(0, (first.start(), first.end(), first.group("verb")))
-    return found
+        found.insert(0, (first.start(), first.end(), first[0]))
+    return [(s, e, None if form in ACCORDING else form) for s, e, form in found]
 
 
 FORMS.update(_CONTINUE)
