@@ -40,10 +40,13 @@ OVER_CAP_COLOUR = "#b91c1c"
 
 
 def duration_text(value: datetime.timedelta) -> str:
-    """A median time as people say it: "5 h 20 min" under a day, "3.4 days" above."""
+    """A median time as people say it: "20 min" under an hour, "5 h 20 min" under a day, "3.4 days" above."""
     hours = value.total_seconds() / 3600
+    minutes = int(value.total_seconds() // 60 % 60)
+    if hours < 1:
+        return f"{minutes} min"
     if hours < 24:
-        return f"{int(hours)} h {int(value.total_seconds() // 60 % 60)} min"
+        return f"{int(hours)} h {minutes} min"
     return f"{hours / 24:.1f} days"
 
 
