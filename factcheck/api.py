@@ -7,9 +7,11 @@ ValidationError and the workflow's WorkflowError/NotAllowed; DRF raises its own 
 all of them end up here in the same shape.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers
@@ -30,9 +32,16 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    413: "too_large",
     415: "unsupported_media_type",
     429: "throttled",
 }
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "too_large"
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
@@ -78,6 +87,11 @@ def exception_handler(exc, context):
         exc = _from_django(exc)
     elif isinstance(exc, ObjectDoesNotExist):  # a selector's .get() on a row the user may not see
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE is an HTML 400 page.
+        exc = PayloadTooLarge(f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(str(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not a client error: Django's 500 handling, with the traceback logged
@@ -95,6 +109,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # otherwise a POST to a mistyped path would get the CSRF middleware's HTML 403
 def not_found(request, *args, **kwargs):
     """Any path under /api/v1/ that no endpoint matches: a JSON 404, not Django's HTML page."""
     return JsonResponse(
@@ -138,6 +153,26 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class OptionalURLField(serializers.CharField):
+    """A read-only URL that may be empty (``URLField(blank=True)``). The model field's own
+    serializer field would be published as ``format: uri``, which the empty string breaks."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", "An http or https URL, or empty.")
+        super().__init__(**kwargs)
+
+
+class SlugChoiceField(serializers.SlugRelatedField):
+    """A SlugRelatedField that looks up only text: DRF's passes anything to the query, and
+    PostgreSQL refuses a NUL byte with a DataError (a 500) where SQLite simply finds nothing."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
@@ -192,21 +227,37 @@ _HEADERS = {
 }
 
 
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 def postprocess_error_headers(result, generator, request, public):
     """drf-spectacular hook: every operation may be throttled (429, with Retry-After), and every
-    401 carries WWW-Authenticate; added here once rather than in each endpoint's decorator."""
+    401 carries WWW-Authenticate; added here once rather than in each endpoint's decorator.
+    Likewise for what the request itself can cause anywhere: a filter value that does not parse
+    is a 400, a page past the end a 404, a body of another type a 415 (found by
+    tests/test_schemathesis.py)."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            responses.setdefault(
-                "429",
-                {
-                    "description": _ERROR_DESCRIPTIONS[429],
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                },
-            )
+            query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+            if query - {"format", "lang"}:  # the schema endpoint's own two are not validated
+                responses.setdefault("400", _error_response("Invalid query parameter (code `invalid`)."))
+            if "page" in query:
+                responses.setdefault("404", _error_response("No such page (code `not_found`)."))
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "415",
+                    _error_response(
+                        "A body in a media type this endpoint does not read (code `unsupported_media_type`)."
+                    ),
+                )
+            responses.setdefault("429", _error_response(_ERROR_DESCRIPTIONS[429]))
             for code, headers in _HEADERS.items():
                 if code in responses:
                     responses[code].setdefault("headers", {}).update(headers)

@@ -6,10 +6,12 @@ The defaults are the embedded demo configuration: SQLite and a filesystem broker
 ``var/``, no server needed. The README lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from environs import Env
+from marshmallow.validate import Range  # environs' validators must raise: a lambda's False is ignored
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -40,7 +42,9 @@ FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", "factcheck demo desk")
 FACTCHECK_ORG_URL = _url("FACTCHECK_ORG_URL", SITE_URL)
 
 # Largest article body accepted, in characters (about 1 MB of English text).
-ARTICLE_MAX_CHARS = env.int("ARTICLE_MAX_CHARS", 1_000_000, validate=lambda n: n > 0)
+ARTICLE_MAX_CHARS = env.int("ARTICLE_MAX_CHARS", 1_000_000, validate=Range(min=1))
+# Largest bulk import accepted from the web page or the API (bytes).
+ARTICLE_IMPORT_MAX_BYTES = env.int("ARTICLE_IMPORT_MAX_BYTES", 20 * 1024 * 1024, validate=Range(min=1))
 # Requests carry the body plus form overhead; JSON bodies of up to 2 x the article limit fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_CHARS * 4 + 65536
 
@@ -62,6 +66,7 @@ INSTALLED_APPS = [
     "articles",
     "reviews",
     "factcheck.webhooks",
+    "axes",  # login rate limiting (AXES_* below)
 ]
 
 MIDDLEWARE = [
@@ -74,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused for too many failures into the lockout answer (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -125,6 +132,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Login rate limiting (django-axes) ------------------------------------------------------
+# Axes' backend goes first: it refuses a locked-out username+address pair before any password
+# is checked. It needs the request, so every authenticate() call must pass it (the login forms
+# and POST /api/v1/auth/token/ do).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, validate=Range(min=1))
+# Minutes a locked-out username+address pair waits; every failure restarts the count down.
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15, validate=Range(min=1)))
+# The pair, not the address alone: one newsroom behind one NAT address must not lock each
+# other out, and one guessed username does not lock its owner out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "factcheck.lockout.lockout_response"  # a page for people, JSON for the API
+# The client's address as the API throttles see it (API_NUM_PROXIES hops of X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "factcheck.lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,11 +168,21 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "factcheck" / "static"]
 
 # Production hardening: only when DEBUG is off, so the demo runs on plain http.
+# `manage.py check --deploy` reports nothing with DEBUG=false (tests/security/test_deploy.py).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a TLS-terminating proxy the app sees plain http: trust the proxy's X-Forwarded-Proto
+# only when told to, since without such a proxy any client could send the header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("SECURE_PROXY_SSL_HEADER", False) else None
+# HSTS is sent on https responses only; a year, subdomains included, once DEBUG is off.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, validate=Range(min=0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -165,6 +202,8 @@ BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "") or env.str("REDIS_URL", "") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport with atomic message files (see factcheck/broker.py).
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
@@ -178,6 +217,10 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", "factcheck")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a killed worker's task is delivered again (tasks are idempotent)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A broker outage lets running tasks finish (their work is in the database; the unacknowledged
+# message comes back later and finds nothing to do) instead of cancelling them, Celery 6's
+# default. Stated here so that an upgrade does not change it (docs/reliability.md, "Faults").
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
@@ -217,6 +260,9 @@ if env.str("REDIS_URL", ""):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A hung Redis must not hold a web request until gunicorn's timeout: fail in a
+            # second, and the throttles let the request through (factcheck.auth.FailOpenMixin).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -254,7 +300,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "factcheck.auth.UserOrTokenRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "factcheck.auth.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": _rate("API_THROTTLE_USER", "1000/min"),
@@ -263,8 +309,14 @@ REST_FRAMEWORK = {
     },
     # Proxies in front of the app whose X-Forwarded-For is trusted for the client's address
     # (per-address throttles); 0 uses the connection's address, so clients cannot forge it.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", 0, validate=lambda n: n >= 0),
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", 0, validate=Range(min=0)),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's JSON parser turns deep nesting, 1e400 and lone surrogates into 500s (docs/reliability.md).
+    "DEFAULT_PARSER_CLASSES": [
+        "factcheck.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -300,16 +352,16 @@ RULING_REQUIRES_SOURCE = env.bool("RULING_REQUIRES_SOURCE", True)
 # Reviewers may take accepted claims themselves (otherwise only editors assign).
 REVIEWER_SELF_ASSIGN = env.bool("REVIEWER_SELF_ASSIGN", False)
 # Auto-assignment gives no reviewer more open claims than this (a profile may set its own cap).
-REVIEWER_MAX_OPEN = env.int("REVIEWER_MAX_OPEN", 10, validate=lambda n: n > 0)
+REVIEWER_MAX_OPEN = env.int("REVIEWER_MAX_OPEN", 10, validate=Range(min=1))
 # Reminders go to the assignee this many hours before a claim falls due.
-DUE_REMINDER_HOURS = env.int("DUE_REMINDER_HOURS", 24, validate=lambda n: n > 0)
+DUE_REMINDER_HOURS = env.int("DUE_REMINDER_HOURS", 24, validate=Range(min=1))
 
 # --- Outgoing webhooks (docs/webhooks.md) ---------------------------------------------------
 # Connect and read timeout of one delivery attempt, in seconds.
-WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0, validate=lambda n: 0 < n <= 60)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0, validate=Range(min=0, max=60, min_inclusive=False))
 # Attempts per delivery (the first included) before it is marked failed.
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", 6, validate=lambda n: 0 < n <= 20)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", 6, validate=Range(min=1, max=20))
 # Backoff: this many seconds x 2^(attempt-1), +-20 % jitter, at most an hour.
-WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", 10, validate=lambda n: n >= 0)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", 10, validate=Range(min=0))
 # Allow endpoints on loopback/private addresses (on by default: intranet receivers, the tests).
 WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", True)

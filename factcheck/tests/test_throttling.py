@@ -41,7 +41,8 @@ def _throttled(response) -> None:
     assert 0 < int(response["Retry-After"]) <= 60
 
 
-def test_the_password_endpoint_allows_ten_tries_a_minute_per_address(api, editor):
+def test_the_password_endpoint_allows_ten_tries_a_minute_per_address(api, editor, settings):
+    settings.AXES_FAILURE_LIMIT = 100  # the login lock-out (tests/security) would stop erin first
     for _ in range(10):
         assert api.post(OBTAIN, {"username": "erin", "password": "guess"}).status_code == 400
     _throttled(api.post(OBTAIN, {"username": "erin", "password": PASSWORD}))
@@ -166,3 +167,22 @@ def test_every_operation_documents_429_with_retry_after_and_401_with_www_authent
             assert responses["429"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
             if "401" in responses:
                 assert "WWW-Authenticate" in responses["401"]["headers"], (method, path)
+
+
+@pytest.mark.django_db
+def test_throttles_let_requests_through_when_their_cache_is_down(api, editor, monkeypatch, caplog):
+    """A Redis outage must not turn every API call into a 500: rate limits fail open."""
+    import redis
+
+    from factcheck import auth
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(auth.UserOrTokenRateThrottle, "cache", type("Down", (), {"get": down, "set": down})())
+    monkeypatch.setattr(auth.AnonRateThrottle, "cache", type("Down", (), {"get": down, "set": down})())
+    api.force_authenticate(editor)
+    assert api.get("/api/v1/ratings/").status_code == 200
+    api.force_authenticate(None)
+    assert api.get("/api/v1/claimreview/feed/").status_code == 200
+    assert "lets the request through" in caplog.text
