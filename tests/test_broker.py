@@ -6,6 +6,7 @@ from factcheck.broker import Transport
 
 
 def _connection(folder):
+    (folder / "control").mkdir(exist_ok=True)
     return Connection(
         "filesystem://",
         transport=Transport,
@@ -35,7 +36,8 @@ def test_a_file_still_being_written_is_never_read_as_a_message(tmp_path):
     crash mid-write is ignored."""
     (tmp_path / "~left-by-a-crash.partial").write_text('{"body": "trunc', encoding="utf-8")
     with _connection(tmp_path) as conn:
-        queue = conn.SimpleQueue("jobs")
+        # Its own queue name: kombu keeps declared bindings in process-wide state.
+        queue = conn.SimpleQueue("jobs-after-crash")
         queue.put({"ok": True})
         assert queue.get(timeout=1).payload == {"ok": True}
         queue.close()
