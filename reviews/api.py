@@ -149,8 +149,10 @@ class ClaimViewSet(viewsets.GenericViewSet):
         responses={200: QueueClaimSerializer(many=True), **error_responses(400, 404)},
     )
     def list(self, request):
-        claims = self.filter_queryset(selectors.claim_queue(user=request.user))
-        page = self.paginate_queryset(claims)
+        # The queue's query joins the article for the web UI's titles; the API shows only its id,
+        # so only the assignee (assignee_username) is joined here.
+        queue = selectors.claim_queue(user=request.user).select_related(None).select_related("assignee")
+        page = self.paginate_queryset(self.filter_queryset(queue))
         return self.get_paginated_response(
             QueueClaimSerializer(page, many=True, context=self.get_serializer_context()).data
         )
