@@ -8,7 +8,8 @@ from factcheck.celery import app
 
 def _our_tasks():
     app.loader.import_default_modules()
-    return {name: task for name, task in app.tasks.items() if name.split(".")[0] in {"articles", "reviews", "factcheck"}}
+    ours = {"articles", "reviews", "factcheck"}
+    return {name: task for name, task in app.tasks.items() if name.split(".")[0] in ours}
 
 
 def test_the_beat_schedule_names_registered_tasks():
