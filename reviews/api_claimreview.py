@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.filters import Pagination, StableFilterSet
-from factcheck.api import EDITORS, NEWSROOM, ErrorSerializer, error_responses
+from factcheck.api import EDITORS, NEWSROOM, ErrorSerializer, OptionalURLField, error_responses
 
 from . import known, selectors, services
 from .claimreview import claimreview, claimreview_feed, rating_bounds
@@ -190,6 +190,9 @@ class ClaimReviewDetailView(APIView):
 
 
 class KnownFactCheckSerializer(serializers.ModelSerializer):
+    publisher_url = OptionalURLField()
+    appearance_url = OptionalURLField()
+
     imported_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
