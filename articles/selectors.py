@@ -1,6 +1,7 @@
 """Reads of articles, each with its related data loaded on purpose."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from factcheck import roles
 
@@ -26,16 +27,23 @@ def claims_visible_to(user) -> QuerySet[Claim]:
     return qs.none()
 
 
+def _claim_count(**filters) -> Coalesce:
+    claims = Claim.objects.filter(article=OuterRef("pk"), **filters).order_by().values("article")
+    return Coalesce(Subquery(claims.annotate(n=Count("pk")).values("n")), 0)
+
+
 def article_list(*, user) -> QuerySet[Article]:
-    """The article list: bodies deferred, claim counts annotated, submitter joined."""
+    """The article list: bodies deferred, claim counts annotated, submitter joined.
+
+    The counts are correlated subqueries, not a JOIN + GROUP BY: PostgreSQL then counts the
+    claims of the page's rows only, and the pager's COUNT(*) leaves them out, instead of
+    grouping every claim of every article on each page view (the load benchmark's slowest
+    list: docs/benchmarks.md, "Load")."""
     return (
         articles_visible_to(user)
         .defer("body", "extraction_error")
         .select_related("submitted_by")
-        .annotate(
-            claim_count=Count("claims", distinct=True),
-            checkworthy_count=Count("claims", filter=Q(claims__checkworthy=True), distinct=True),
-        )
+        .annotate(claim_count=_claim_count(), checkworthy_count=_claim_count(checkworthy=True))
         .order_by("-created_at", "-id")
     )
 
