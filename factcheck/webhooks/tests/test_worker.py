@@ -14,9 +14,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def worker(transactional_db, monkeypatch, request):
+def worker(django_db_serialized_rollback, transactional_db, monkeypatch, request):
     # Named here, not only through the worker fixture, so that pytest-django knows before any
-    # other fixture asks for the database: the worker process must see committed rows.
+    # other fixture asks for the database: the worker process must see committed rows, and the
+    # migrations' data (role groups, ratings) must be put back for the transactional tests after.
     # The worker reads its settings from the environment: retry after about a second.
     monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "1")
     monkeypatch.setenv("WEBHOOK_TIMEOUT_SECONDS", "2")
