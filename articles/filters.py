@@ -7,6 +7,8 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Func, IntegerField, Subquery, Value
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.pagination import PageNumberPagination
@@ -19,6 +21,49 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+TOTAL = "_paginator_total"
+
+
+class OneQueryPaginator(Paginator):
+    """A Paginator that reads a page's rows and the list's total in one query: the total is
+    a scalar subquery (``SELECT COUNT(*)`` over the same filters, which the database runs
+    once) annotated on every row. That spares the claim list a round trip per request
+    (docs/benchmarks.md, "API list endpoint"), and the count and the rows come from the same
+    snapshot. Anything else (an empty or invalid page, a DISTINCT, grouped or combined
+    query, where COUNT over the rows would not be the number of results) takes Django's own
+    path: a COUNT query, then the page."""
+
+    def page(self, number):
+        qs = self.object_list
+        try:
+            number = int(str(number))  # "2" only; 1.5, "2.0" and "x" get Django's answer below
+        except ValueError:
+            return super().page(number)
+        query = getattr(qs, "query", None)
+        if (
+            not 1 <= number <= MAX_ID // self.per_page  # the OFFSET must fit the database's integer
+            or query is None
+            or query.distinct
+            or query.combinator
+            or query.group_by is not None
+        ):
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        count = Func(Value(1), function="COUNT", output_field=IntegerField())
+        total = Subquery(qs.order_by().annotate(**{TOTAL: count}).values(TOTAL))
+        rows = list(qs.annotate(**{TOTAL: total})[bottom : bottom + self.per_page])
+        if not rows:  # past the end, or an empty list: EmptyPage or an empty first page
+            return super().page(number)
+        self.count = getattr(rows[0], TOTAL)  # count is a cached_property: this is its value
+        return self._get_page(rows, number, self)
+
+
+class OneQueryPagination(Pagination):
+    """Pagination whose page and total come from one query (OneQueryPaginator)."""
+
+    django_paginator_class = OneQueryPaginator
 
 
 MAX_ID = 2**63 - 1  # the largest primary key PostgreSQL's bigint (and SQLite) can hold

@@ -110,5 +110,15 @@ def tokens_visible_to(user) -> QuerySet[ApiToken]:
 
 
 def token_for_auth(prefix: str) -> ApiToken | None:
-    """The token with this prefix and its user, in one query."""
-    return ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    """The token with this prefix, its user and the user's roles, in one query: the roles
+    are cached on the user (roles.remember_roles), so the permission checks that follow ask
+    the database nothing."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .annotate(**roles.role_annotations(ApiToken))
+        .filter(prefix=prefix)
+        .first()
+    )
+    if token is not None:
+        roles.remember_roles(token.user, token)
+    return token

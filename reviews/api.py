@@ -18,13 +18,13 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from articles.filters import Pagination
+from articles.filters import OneQueryPagination, Pagination
 from articles.models import Claim
 from articles.selectors import claims_visible_to
 from factcheck.api import EDITORS, NEWSROOM, error_responses
 
 from . import selectors, services
-from .filters import ClaimFilter, CommentFilter, EventFilter
+from .filters import ClaimFilter, ClaimFilterBackend, CommentFilter, EventFilter
 from .models import Comment, Event, Ruling, Source
 from .serializers import (
     AssignSerializer,
@@ -132,8 +132,9 @@ class ClaimViewSet(viewsets.GenericViewSet):
     queryset = Claim.objects.none()  # names the model for the schema; requests read via the selectors
     serializer_class = QueueClaimSerializer
     permission_classes = NEWSROOM
+    filter_backends = [ClaimFilterBackend]
     filterset_class = ClaimFilter
-    pagination_class = Pagination
+    pagination_class = OneQueryPagination
     lookup_value_regex = r"\d+"
 
     def _claim(self, pk) -> Claim:
@@ -149,10 +150,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         responses={200: QueueClaimSerializer(many=True), **error_responses(400, 404)},
     )
     def list(self, request):
-        # The queue's query joins the article for the web UI's titles; the API shows only its id,
-        # so only the assignee (assignee_username) is joined here.
-        queue = selectors.claim_queue(user=request.user).select_related(None).select_related("assignee")
-        page = self.paginate_queryset(self.filter_queryset(queue))
+        page = self.paginate_queryset(self.filter_queryset(selectors.claim_list(user=request.user)))
         return self.get_paginated_response(
             QueueClaimSerializer(page, many=True, context=self.get_serializer_context()).data
         )

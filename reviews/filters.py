@@ -4,6 +4,7 @@ Choices repeat for several values (``?status=assigned&status=in_review``); dates
 are ISO 8601 (a date alone means its midnight); ``*_before`` excludes the instant named."""
 
 import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 
 from articles.filters import BooleanFilter, IdFilter, StableFilterSet, datetime_from, datetime_until
 from articles.models import Claim
@@ -13,14 +14,19 @@ from .selectors import overdue_q
 
 
 class ClaimFilter(StableFilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, help_text="Repeat for several states.")
+    # distinct=False on the multiple-choice filters: they test the claim's own columns (no join,
+    # no duplicate rows), and django-filter's default SELECT DISTINCT made Postgres sort the whole
+    # queue before LIMIT (the load benchmark's slowest request: docs/benchmarks.md, "Load").
+    status = django_filters.MultipleChoiceFilter(
+        choices=Claim.Status.choices, distinct=False, help_text="Repeat for several states."
+    )
     reviewer = IdFilter(field_name="assignee", help_text="User id of the assigned reviewer.")
     article = IdFilter(field_name="article")
     claim_type = django_filters.MultipleChoiceFilter(
-        choices=Claim.ClaimType.choices, help_text="Repeat for several types."
+        choices=Claim.ClaimType.choices, distinct=False, help_text="Repeat for several types."
     )
     priority = django_filters.TypedMultipleChoiceFilter(
-        choices=Claim.Priority.choices, coerce=int, help_text="1 low to 4 urgent; repeat for several."
+        choices=Claim.Priority.choices, coerce=int, distinct=False, help_text="1 low to 4 urgent; repeat for several."
     )
     min_score = django_filters.NumberFilter(
         field_name="checkworthiness", lookup_expr="gte", help_text="Check-worthiness at least this (0 to 1)."
@@ -76,6 +82,33 @@ class ClaimFilter(StableFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+# Query parameters that are not the claim filter's: the pager's and DRF's format override.
+NOT_FILTERS = frozenset({"page", "page_size", "format"})
+
+
+class ClaimFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend, minus the FilterSet when the query names no filter (the claim
+    list's usual request): building ClaimFilter copies its 18 filters and builds and cleans
+    their form, about 2.4 ms a request (docs/benchmarks.md, "API list endpoint"). With no
+    filter given ClaimFilter changes nothing but the ordering's tie-break, so that is all this
+    does then (reviews/tests/test_api_claims.py checks that the two agree)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if request.query_params.keys() <= NOT_FILTERS:
+            return stable_order(queryset)
+        return super().filter_queryset(request, queryset, view)
+
+
+def stable_order(queryset):
+    """StableFilterSet's tie-break alone: the queryset's ordering, ended with the primary key
+    in the last key's direction unless it already ends with it."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if ordering[-1:] in (["pk"], ["-pk"], ["id"], ["-id"]):
+        return queryset
+    descending = isinstance(ordering[-1], str) and ordering[-1].startswith("-") if ordering else False
+    return queryset.order_by(*ordering, "-pk" if descending else "pk")
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
