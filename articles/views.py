@@ -188,7 +188,9 @@ def _article_context(request, article: Article, **extra) -> dict:
         claim.can_accept = editor and claim.status in accept
         claim.can_reject = editor and claim.status in reject
         claim.can_recut = claim_services.may_recut(user, claim)
-        claim.can_merge = editor and claim.status in merge and any(t.pk != claim.pk for t in merge_targets)
+        # Another claim to merge into: more than one target, or one that is not this claim.
+        others = len(merge_targets) > 1 or (merge_targets and merge_targets[0].pk != claim.pk)
+        claim.can_merge = editor and claim.status in merge and bool(others)
         flags = (
             ("accept", claim.can_accept),
             ("reject", claim.can_reject),
@@ -201,6 +203,8 @@ def _article_context(request, article: Article, **extra) -> dict:
         "claims": claims,
         "stale_claims": stale,
         "paragraphs": highlight(article.body, claims),
+        # The claim pages' common prefix: claims/<id>/ under the claim queue (one reverse, not 400).
+        "claims_base": reverse("claim-queue"),
         "add_form": ClaimSpanForm() if editor else None,
         "triage_actions": TRIAGE_ACTIONS,
         "merge_targets": merge_targets,
