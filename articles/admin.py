@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from factcheck.admin import ArticleFilter, run_service_action
 from reviews import services as review_services
 from reviews.admin import AssignmentInline, CommentInline, EventInline, RulingInline, SourceInline
+from reviews.services.claims import CLOSED_STATES
 
 from . import services
 from .models import Article, Claim
@@ -230,8 +231,8 @@ class ClaimAdmin(admin.ModelAdmin):
     WORKFLOW_FIELDS = ("priority", "due_date")
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status == Claim.Status.MERGED:
-            return (*self.readonly_fields, *self.WORKFLOW_FIELDS)  # claim_update refuses merged claims
+        if obj is not None and obj.status in CLOSED_STATES:
+            return (*self.readonly_fields, *self.WORKFLOW_FIELDS)  # claim_update refuses closed claims
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):

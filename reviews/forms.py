@@ -62,7 +62,8 @@ class ClaimFilterForm(forms.Form):
             # A reviewer sees only their own claims (and those open to take), and approves nothing.
             del self.fields["reviewer"], self.fields["awaiting"]
         if own_queue:
-            del self.fields["mine"]  # "My claims" is already that
+            # "My claims" is already that, and none of them is unassigned.
+            del self.fields["mine"], self.fields["unassigned"]
 
     def active(self) -> dict[str, str]:
         """The filters given with a value other than the default, as sent (for matching the

@@ -322,6 +322,20 @@ def test_a_merged_claims_priority_is_read_only(admin_client_, article, editor):
     assert "priority" not in form.fields and "due_date" not in form.fields
 
 
+def test_a_rejected_claims_priority_is_read_only_and_saving_it_is_no_error(admin_client_, article, editor):
+    """claim_update refuses every closed claim, so the admin does not offer the fields."""
+    claim = article.claims.order_by("start").first()
+    review_services.claim_reject(claim=claim, actor=editor)
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    assert "priority" not in form.fields and "due_date" not in form.fields
+    claim.refresh_from_db()
+    response = admin_client_.post(url, _claim_form(claim, speaker="Someone", priority=3))
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.speaker == "Someone" and claim.status == "rejected"
+
+
 def test_the_claim_page_shows_its_comments(admin_client_, article, editor):
     claim = article.claims.first()
     review_services.comment_add(claim=claim, actor=editor, body="Is 2023 the right base year?")

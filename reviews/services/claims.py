@@ -66,6 +66,11 @@ def start_if_assigned(claim: Claim, actor) -> None:
         move(claim, actor=actor, name="start")
 
 
+# Claims nobody works on any more (verdict out, turned down, or folded into another): a
+# priority or due date means nothing there, so the claim page does not offer the form.
+CLOSED_STATES = frozenset({Claim.Status.PUBLISHED, Claim.Status.CORRECTED, Claim.Status.REJECTED, Claim.Status.MERGED})
+
+
 @transaction.atomic
 def claim_update(
     *,
@@ -81,8 +86,9 @@ def claim_update(
     if not roles.is_editor(actor):
         raise NotAllowed("Only editors can change a claim's priority or due date.")
     check_version(claim, expected_version, "claim")
-    if claim.status in (Claim.Status.MERGED,):
-        raise WorkflowError("A merged claim cannot be changed.")
+    if claim.status in CLOSED_STATES:
+        state = claim.get_status_display().lower()
+        raise WorkflowError(f"A {state} claim's priority and due date cannot be changed: nobody works on it any more.")
     changes = []
     if priority is not None and priority != claim.priority:
         if priority not in Claim.Priority.values:

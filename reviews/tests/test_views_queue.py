@@ -293,6 +293,20 @@ def test_my_claims_offers_only_overdue(client, reviewer, mixed):
     assert "Needs triage" not in response.text and 'name="mine"' not in response.text
 
 
+@pytest.mark.parametrize("persona", ["editor", "reviewer"])
+def test_my_claims_offers_no_unassigned_filter_and_ignores_one_sent(client, persona, request, mixed):
+    # Every claim in "My claims" has an assignee: the filter could only ever empty the list.
+    client.force_login(request.getfixturevalue(persona))
+    assert 'name="unassigned"' not in client.get(reverse("my-claims")).text
+    response = client.get(reverse("my-claims"), {"unassigned": "on"})
+    assert response.status_code == 200
+    expected = [mixed["rita"][0].pk, mixed["rita"][1].pk] if persona == "reviewer" else []
+    assert sorted(ids(response)) == sorted(expected)
+    # The queue keeps it.
+    if persona == "editor":
+        assert 'name="unassigned"' in client.get(URL).text
+
+
 # --- htmx: the list swaps without a page load ---------------------------------------------------
 
 

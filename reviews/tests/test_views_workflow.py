@@ -28,6 +28,8 @@ YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 QUEUE_QUERIES = 7  # + count, page, reviewers (filter select), reviewers (bulk-assign select)
 # + claim, sources, rulings, comments, merged claims, history
 CLAIM_PAGE_QUERIES = 9
+# + which of the names @mentioned in the comments are users: only when a comment mentions someone.
+MENTIONS_QUERY = 1
 
 
 def rating(slug: str) -> Rating:
@@ -330,6 +332,31 @@ def test_a_bad_priority_is_refused_on_the_form(client, editor, assigned):
     assert _state(assigned) == before
 
 
+@pytest.mark.parametrize("status", [S.PUBLISHED, S.CORRECTED, S.REJECTED, S.MERGED])
+def test_a_closed_claim_offers_no_priority_form_and_refuses_a_change(client, editor, claim, status):
+    # The state alone decides; how the claim got there is tested with each transition.
+    Claim.objects.filter(pk=claim.pk).update(status=status)
+    before = _state(claim)
+    client.force_login(editor)
+    html = page(client, claim).text
+    assert "Priority and due date" not in html and reverse("claim-update", args=[claim.pk]) not in html
+    data = {"priority": 4, "due_date": "2030-01-31", "version": claim.version}
+    response = client.post(reverse("claim-update", args=[claim.pk]), data, follow=True)
+    assert response.redirect_chain == [(reverse("claim-detail", args=[claim.pk]), 302)]
+    state = dict(S.choices)[status].lower()
+    refusal = f"A {state} claim's priority and due date cannot be changed: nobody works on it any more."
+    assert messages_of(response) == [refusal]
+    assert _state(claim) == before
+    assert not Event.objects.filter(claim=claim, action="claim.updated").exists()
+
+
+@pytest.mark.parametrize("status", [S.CANDIDATE, S.ACCEPTED, S.APPROVED])
+def test_an_open_claim_offers_the_priority_form(client, editor, claim, status):
+    Claim.objects.filter(pk=claim.pk).update(status=status)
+    client.force_login(editor)
+    assert f'action="{reverse("claim-update", args=[claim.pk])}"' in page(client, claim).text
+
+
 # --- Drafts and the ruling form ------------------------------------------------------------------
 
 
@@ -556,6 +583,15 @@ def test_reviewer_and_editor_discuss_a_claim(client, reviewer, editor, assigned)
     assert 'Yes.<br>Use it, <strong class="mention">@rita</strong>.' in page(client, assigned).text
 
 
+def test_only_mentions_of_real_users_are_highlighted(client, editor, reviewer, other_reviewer, assigned):
+    client.force_login(editor)
+    body = "@nobody and @rita. Ask @otto, not @erin.smith or @..."
+    client.post(reverse("comment-add", args=[assigned.pk]), {"body": body})
+    html = page(client, assigned).text
+    assert '@nobody and <strong class="mention">@rita</strong>. Ask <strong class="mention">@otto</strong>' in html
+    assert html.count('class="mention"') == 2  # not @nobody, @erin.smith or @...
+
+
 def test_a_hostile_comment_is_escaped(client, editor, claim):
     client.force_login(editor)
     body = f'{HOSTILE} @erin"><script>x</script> @<b>bold</b>'
@@ -749,7 +785,7 @@ def test_the_claim_page_query_count_does_not_grow_with_rulings_comments_or_dupli
     duplicates = list(article.claims.filter(status=S.CANDIDATE)[:5])
     for dup in duplicates:
         services.claim_merge(claim=dup, into=claim, actor=editor2)
-    with django_assert_num_queries(CLAIM_PAGE_QUERIES + 1):
+    with django_assert_num_queries(CLAIM_PAGE_QUERIES + 1 + MENTIONS_QUERY):
         response = client.get(url)
     assert response.text.count("Corrected on") == 5  # each superseded ruling, with its note
     assert all(f"N{i}" in response.text for i in range(5))

@@ -240,6 +240,26 @@ def test_without_javascript_edit_opens_the_form_on_the_claim_page(client, review
     assert source.title == "Plain form"
 
 
+def _ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+def test_an_open_edit_form_and_the_add_form_have_their_own_field_ids(client, reviewer, assigned, source):
+    # QA issue 5: the add form's labels must not point at the edit form's fields (or the reverse).
+    client.force_login(reviewer)
+    html = page(client, assigned, edit_source=source.pk).text
+    ids = _ids(html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    start = html.index('<form id="source-add-form"')
+    add_form = html[start : html.index("</form>", start)]
+    add_ids = set(_ids(add_form))
+    labels = re.findall(r'<label for="([^"]+)"', add_form)
+    assert labels and set(labels) <= add_ids  # every label of the add form points inside it
+    # The form htmx swaps in brings no id the page already has outside the row it replaces.
+    fragment = client.get(reverse("source-edit-form", args=[source.pk]), headers=HTMX).text
+    assert (set(_ids(fragment)) - {f"source-{source.pk}"}) & set(_ids(page(client, assigned).text)) == set()
+
+
 @pytest.mark.parametrize("value", ["abc", "-1", "9" * 40, "0"])
 def test_a_bad_edit_source_parameter_opens_nothing(client, reviewer, assigned, source, value):
     client.force_login(reviewer)
@@ -287,11 +307,43 @@ def test_an_inline_remove_empties_the_row(client, reviewer, assigned, source):
     client.force_login(reviewer)
     response = client.post(reverse("source-remove", args=[source.pk]), headers=HTMX)
     assert response.status_code == 200
-    assert "<li" not in response.text
+    assert "<li" not in response.text.split("hx-swap-oob")[0]  # the row's swap is empty
     assert '<span id="source-count" class="count" hx-swap-oob="true">0</span>' in response.text
     assert '<p id="source-empty" class="empty" hx-swap-oob="true">No sources yet.</p>' in response.text
     assert not Source.objects.filter(pk=source.pk).exists()
     assert Event.objects.filter(action="source.removed", note="SIPRI Top 100").exists()
+
+
+def _oob_history(html: str) -> str:
+    start = html.index('<section id="history"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_inline_source_changes_refresh_the_history_out_of_band(client, reviewer, assigned, source):
+    # QA issue 5: the History section showed the change only after a reload.
+    client.force_login(reviewer)
+    data = {"title": "Defence Industry Agency", "kind": "other"}
+    added = client.post(reverse("source-add", args=[assigned.pk]), data, headers=HTMX).text
+    history = _oob_history(added)
+    assert 'hx-swap-oob="true"' in history and "Defence Industry Agency" in history
+    assert history.count('class="event ') == Event.objects.filter(claim=assigned).count()
+    new = Source.objects.get(title="Defence Industry Agency")
+    edit = {"title": "Renamed agency", "kind": "other"}
+    saved = client.post(reverse("source-update", args=[new.pk]), edit, headers=HTMX).text
+    assert "source.edited" in _oob_history(saved) and 'hx-swap-oob="true"' in _oob_history(saved)
+    removed = client.post(reverse("source-remove", args=[new.pk]), headers=HTMX).text
+    history = _oob_history(removed)
+    assert (
+        "source.removed" in history and history.count('class="event ') == Event.objects.filter(claim=assigned).count()
+    )
+    # The claim page's own History section is not marked out of band.
+    assert '<section id="history" aria-labelledby="history-heading">' in page(client, assigned).text
+
+
+def test_a_refused_inline_edit_leaves_the_history_alone(client, reviewer, assigned, source):
+    client.force_login(reviewer)
+    response = client.post(reverse("source-update", args=[source.pk]), {"title": "", "kind": "other"}, headers=HTMX)
+    assert response.status_code == 400 and 'id="history"' not in response.text
 
 
 def test_the_page_loads_htmx_and_lets_it_swap_refused_forms(client, reviewer, assigned):

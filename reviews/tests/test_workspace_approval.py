@@ -25,6 +25,8 @@ HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 EDITOR_APPROVING_QUERIES = 9
 # The same, + the active ratings of the ruling form's scale.
 REVIEWER_WORKING_QUERIES = 10
+# + which of the names @mentioned in the comments are users: only when a comment mentions someone.
+MENTIONS_QUERY = 1
 # Server time of one claim page with a busy history (30 sources, 20 comments, 90 events).
 PAGE_BUDGET_MS = 100
 
@@ -225,7 +227,7 @@ def test_the_reviewer_workspace_query_count_is_fixed(
     _busy(assigned, editor=editor, editor2=editor2, reviewer=reviewer, rounds=4, sources=30, comments=20)
     services.ruling_save_draft(claim=assigned, actor=reviewer, rating=rating("half-true"), summary="S", explanation="E")
     edit = assigned.sources.last().pk  # the no-JS edit form open: it costs no query either
-    with django_assert_num_queries(REVIEWER_WORKING_QUERIES):
+    with django_assert_num_queries(REVIEWER_WORKING_QUERIES + MENTIONS_QUERY):
         response = client.get(url, {"edit_source": edit})
     html = response.text
     assert html.count('class="source"') + html.count('class="source editing"') == 30
@@ -248,7 +250,7 @@ def test_the_editor_approval_query_count_is_fixed(
     services.ruling_return(ruling=ruling, actor=editor2, note="More sources")
     _busy(assigned, editor=editor, editor2=editor2, reviewer=reviewer, rounds=4, sources=30, comments=20)
     services.ruling_submit(claim=assigned, actor=reviewer, rating=rating("half-true"), summary="S2", explanation="E2")
-    with django_assert_num_queries(EDITOR_APPROVING_QUERIES):
+    with django_assert_num_queries(EDITOR_APPROVING_QUERIES + MENTIONS_QUERY):
         response = client.get(url)
     changes = response.context["changes"]
     assert changes.rating_changed and changes.sources_added and changes.sources_removed

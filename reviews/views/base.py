@@ -1,7 +1,9 @@
 """What the review pages share: safe JSON-LD, comment mentions, event labels."""
 
 import json
+from collections.abc import Container, Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,18 +24,26 @@ def ld_json(data: dict) -> SafeString:
     return mark_safe(text)  # noqa: S308 (every <, > and & is escaped above)
 
 
-def _mention(match) -> str:
-    name = match.group(1).rstrip(".")  # as the service reads it: "@erin." at a sentence end
-    if not name:
-        return match.group(0)
-    return f'<strong class="mention">@{name}</strong>{match.group(1)[len(name) :]}'
+def mentioned_usernames(bodies: Iterable[str]) -> set[str]:
+    """The names @mentioned in ``bodies`` that are someone's username: one query for all the
+    comments of a page, none when nobody is mentioned (Django skips an empty ``__in``)."""
+    names = {name.rstrip(".") for body in bodies for name in MENTION.findall(body)} - {""}
+    users = get_user_model().objects.filter(username__in=names)
+    return set(users.values_list("username", flat=True))
 
 
-def mentions_html(body: str) -> SafeString:
-    """A comment's text for the page: escaped first, then @mentions emphasised and line breaks
-    kept. The pattern matches only word characters, dots, + and -, so it cannot reach into
-    the escaped markup."""
-    marked = MENTION.sub(_mention, escape(body))
+def mentions_html(body: str, *, known: Container[str]) -> SafeString:
+    """A comment's text for the page: escaped first, then the @mentions of ``known`` usernames
+    emphasised (an "@nobody" stays plain text) and line breaks kept. The pattern matches only
+    word characters, dots, + and -, so it cannot reach into the escaped markup."""
+
+    def mention(match) -> str:
+        name = match.group(1).rstrip(".")  # as the service reads it: "@erin." at a sentence end
+        if name not in known:
+            return match.group(0)
+        return f'<strong class="mention">@{name}</strong>{match.group(1)[len(name) :]}'
+
+    marked = MENTION.sub(mention, escape(body))
     return mark_safe(marked.replace("\n", "<br>"))  # noqa: S308 (escaped above)
 
 

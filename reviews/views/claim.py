@@ -27,8 +27,9 @@ from ..forms import (
     SourceForm,
 )
 from ..models import Ruling, Source
+from ..services.claims import CLOSED_STATES
 from ..workflow import Conflict, NotAllowed, WorkflowError, available_transitions
-from .base import EVENT_LABELS, mentions_html
+from .base import EVENT_LABELS, mentioned_usernames, mentions_html
 
 # --- Claim page -----------------------------------------------------------------------------
 
@@ -180,8 +181,9 @@ def _claim_page(request, pk: int, *, status: int = 200, **forms):
     may_change_sources = workflow.may_change_sources(user, claim)
     history = _history(claim)
     comments = list(claim.comments.all())
+    known = mentioned_usernames(comment.body for comment in comments)
     for comment in comments:
-        comment.body_html = mentions_html(comment.body)
+        comment.body_html = mentions_html(comment.body, known=known)
     sources = list(claim.sources.all())
     # One source at most is shown as its edit form: the one whose save failed, or the one a
     # no-JS "Edit" link asked for (with htmx the form is fetched into the row instead).
@@ -203,7 +205,7 @@ def _claim_page(request, pk: int, *, status: int = 200, **forms):
     blank_forms = {
         "assign_form": ("assign" in transitions, lambda: AssignForm(initial=initial)),
         "update_form": (
-            editor and claim.status != Claim.Status.MERGED,
+            editor and claim.status not in CLOSED_STATES,
             lambda: ClaimUpdateForm(initial=update_initial),
         ),
         "merge_form": ("merge" in transitions, MergeForm),

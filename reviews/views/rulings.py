@@ -24,7 +24,15 @@ from ..forms import (
 )
 from ..models import Source
 from ..workflow import NotAllowed, WorkflowError
-from .claim import _act, _act_with_form, _get_claim_for_user, _get_ruling_for_user, _get_source_for_user, _versioned
+from .claim import (
+    _act,
+    _act_with_form,
+    _get_claim_for_user,
+    _get_ruling_for_user,
+    _get_source_for_user,
+    _history,
+    _versioned,
+)
 
 SOURCES = "reviews/partials/sources.html"
 
@@ -86,6 +94,7 @@ def source_add(request, pk: int):
         source_form=SourceForm(),
         source_count=_source_count(claim.pk),
         status_message=f"Source added: {source.title}",
+        history=_history(claim),  # the new event, without a reload
     )
     if claim.status == Claim.Status.ASSIGNED and claim.assignee_id == request.user.pk:
         # The first evidence started the review: the state and the offered actions changed.
@@ -132,7 +141,14 @@ def source_update(request, pk: int):
     if saved is None:
         return _row(request, source, form=form, status=status)
     saved.claim, saved.added_by = source.claim, source.added_by  # as loaded: no query for the row
-    return _row(request, saved, oob=True, status_message=f"Source saved: {saved.title}")
+    return _row(
+        request,
+        saved,
+        oob=True,
+        status_message=f"Source saved: {saved.title}",
+        claim=source.claim,
+        history=_history(source.claim),
+    )
 
 
 @newsroom_required
@@ -154,6 +170,8 @@ def source_remove(request, pk: int):
         "oob": True,
         "source_count": _source_count(source.claim_id),
         "status_message": f"Source removed: {source.title}",
+        "claim": source.claim,
+        "history": _history(source.claim),
     }
     return render(request, f"{SOURCES}#source-response", context)
 
