@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from factcheck import roles
@@ -187,25 +187,30 @@ def _priority(score: float) -> int:
 def _apply_plan(article: Article, candidates: list[extraction.ClaimCandidate]) -> dict[str, int]:
     """Reconcile the stored claims with the new units (see articles/reconcile.py). Runs inside
     the caller's transaction, with the article row locked."""
-    # A candidate an editor added or re-cut by hand is work too: the pipeline may never find
-    # that span, and must not delete it or overwrite its values.
-    by_hand = Event.objects.filter(claim=OuterRef("pk"), action__in=HAND_MADE_ACTIONS)
-    rows = (
-        Claim.objects.filter(article=article)
-        .annotate(by_hand=Exists(by_hand))
-        .values_list("pk", "start", "end", "text", "status", "stale", "by_hand", *reconcile.MODEL_FIELDS)
+    rows = list(
+        Claim.objects.filter(article=article).values_list(
+            "pk", "start", "end", "text", "status", "stale", *reconcile.MODEL_FIELDS
+        )
     )
+    # A candidate an editor added or re-cut by hand is work too: the pipeline may never find
+    # that span, and must not delete it or overwrite its values. Looked up for this article's
+    # claims by id (index event_claim), never as a subquery: PostgreSQL planned that as a scan
+    # of the whole event table per extraction, which made a 100,000-article import slow down
+    # as it went.
+    ids = [row[0] for row in rows]
+    hand_made = Event.objects.filter(claim_id__in=ids, action__in=HAND_MADE_ACTIONS)
+    by_hand = set(hand_made.values_list("claim_id", flat=True)) if ids else set()
     stored = [
         reconcile.StoredClaim(
             pk=pk,
             start=start,
             end=end,
             text=text,
-            has_work=status != Claim.Status.CANDIDATE or by_hand,
+            has_work=status != Claim.Status.CANDIDATE or pk in by_hand,
             stale=stale,
             model_values=tuple(model),
         )
-        for pk, start, end, text, status, stale, by_hand, *model in rows
+        for pk, start, end, text, status, stale, *model in rows
     ]
     plan = reconcile.plan(stored, candidates, article.body)
     if plan.delete:
