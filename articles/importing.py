@@ -25,7 +25,7 @@ from reviews.models import Event
 from reviews.workflow import NotAllowed
 
 from .models import Article
-from .validation import clean_body, clean_text, clean_url, default_title
+from .validation import clean_article
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +75,8 @@ def article_fields(row: dict) -> dict:
     unknown = set(row) - set(FIELDS)
     if unknown:
         raise ValidationError(f"Unknown field(s): {', '.join(sorted(map(str, unknown)))}.")
-    body = clean_body(row.get("body"))
-    title = clean_text(row.get("title"), field="title", required=False, max_length=300).strip()
-    return {
-        "title": title or default_title(body),
-        "body": body,
-        "source_url": clean_url(row.get("source_url")),
-        "outlet": clean_text(row.get("outlet"), field="outlet", required=False, max_length=200).strip(),
-        "byline": clean_text(row.get("byline"), field="byline", required=False, max_length=300).strip(),
-        "published_on": _date(row.get("published_on")),
-        "language": clean_text(row.get("language"), field="language", required=False, max_length=16).strip() or "en",
-    }
+    fields = {name: row.get(name) for name in FIELDS if name != "published_on"}
+    return {**clean_article(**fields), "published_on": _date(row.get("published_on"))}
 
 
 # --- Readers: each yields (row label, dict or ValidationError) ------------------------------

@@ -18,7 +18,7 @@ from reviews.workflow import Conflict, NotAllowed, WorkflowError
 
 from . import extraction, reconcile
 from .models import Article, ArticleIdempotencyKey, Claim
-from .validation import clean_body, clean_text, clean_url, default_title
+from .validation import clean_article, clean_article_field, clean_body
 
 logger = logging.getLogger(__name__)
 Status = Article.ExtractionStatus
@@ -59,15 +59,12 @@ def article_create(
     ``submitted_by=None`` is the system itself (seed loading, bulk import commands)."""
     if submitted_by is not None and not roles.is_editor(submitted_by):
         raise NotAllowed("Only editors can submit articles.")
-    body = clean_body(body)
+    fields = clean_article(
+        body=body, title=title, source_url=source_url, outlet=outlet, byline=byline, language=language
+    )
     article = Article.objects.create(
-        title=clean_text(title, field="title", required=False, max_length=300).strip() or default_title(body),
-        body=body,
-        source_url=clean_url(source_url),
-        outlet=clean_text(outlet, field="outlet", required=False, max_length=200).strip(),
-        byline=clean_text(byline, field="byline", required=False, max_length=300).strip(),
+        **fields,
         published_on=published_on,
-        language=clean_text(language, field="language", required=False, max_length=16).strip() or "en",
         submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
         extraction_requested_at=timezone.now() if extract else None,
     )
@@ -264,23 +261,7 @@ EDITABLE_FIELDS = ("title", "body", "source_url", "outlet", "byline", "published
 def _clean_changes(changes: dict, *, body: str) -> dict:
     """The rules of article_create, for the fields given. ``body`` is the body after the edit
     (an emptied title falls back to its first line)."""
-    cleaned = {}
-    for name, value in changes.items():
-        if name == "title":
-            cleaned[name] = clean_text(value, field="title", required=False, max_length=300).strip() or default_title(
-                body
-            )
-        elif name == "body":
-            cleaned[name] = body
-        elif name == "source_url":
-            cleaned[name] = clean_url(value)
-        elif name in ("outlet", "byline"):
-            limit = Article._meta.get_field(name).max_length
-            cleaned[name] = clean_text(value, field=name, required=False, max_length=limit).strip()
-        elif name == "language":
-            cleaned[name] = clean_text(value, field="language", required=False, max_length=16).strip() or "en"
-        else:
-            cleaned[name] = value
+    cleaned = {name: clean_article_field(name, value, body=body) for name, value in changes.items()}
     return cleaned
 
 

@@ -51,3 +51,31 @@ def clean_url(value, *, field: str = "source_url") -> str:
 def default_title(body: str) -> str:
     first = body.strip().split("\n", 1)[0].strip()
     return first if len(first) <= 120 else first[:117].rstrip() + "..."
+
+
+# Text metadata of an article and its length limit (the model's max_length).
+_TEXT_LIMITS = {"title": 300, "outlet": 200, "byline": 300, "language": 16}
+
+
+def clean_article_field(name: str, value, *, body: str):
+    """One article field by the rules every entry point shares (form, API, edit, import).
+    ``body`` is the article's (cleaned) body: an empty title falls back to its first line."""
+    if name == "body":
+        return body
+    if name == "source_url":
+        return clean_url(value)
+    if name in _TEXT_LIMITS:
+        text = clean_text(value, field=name, required=False, max_length=_TEXT_LIMITS[name]).strip()
+        if name == "title":
+            return text or default_title(body)
+        if name == "language":
+            return text or "en"
+        return text
+    return value
+
+
+def clean_article(*, body, **fields) -> dict:
+    """A new article's field values: ``body`` and the other fields given, each cleaned."""
+    body = clean_body(body)
+    fields = {"title": "", "source_url": "", "outlet": "", "byline": "", "language": "", **fields}
+    return {"body": body, **{name: clean_article_field(name, value, body=body) for name, value in fields.items()}}
