@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.pagination import PageNumberPagination
 
 from .models import Article
+from .validation import MAX_ID
 
 
 class Pagination(PageNumberPagination):
@@ -64,9 +65,6 @@ class OneQueryPagination(Pagination):
     """Pagination whose page and total come from one query (OneQueryPaginator)."""
 
     django_paginator_class = OneQueryPaginator
-
-
-MAX_ID = 2**63 - 1  # the largest primary key PostgreSQL's bigint (and SQLite) can hold
 
 
 class _IdField(forms.IntegerField):

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from .importing import ImportFileError, read_rows
+from .validation import MAX_ID
 
 IMPORT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
 # Rows per web import: the import runs in the request, so it must finish while the browser waits.
 IMPORT_MAX_ROWS = 5000
-MAX_ID = 2**63 - 1
 
 
 def import_max_bytes() -> int:

@@ -5,9 +5,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import BigIntegerField
 
 # C0 controls other than tab, newline and carriage return; NUL is refused by PostgreSQL too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The largest id the database's integer columns hold: a larger one in a query is a 500, not a 404.
+MAX_ID = BigIntegerField.MAX_BIGINT
 _url_validator = URLValidator(schemes=["http", "https"])
 
 

@@ -2,16 +2,15 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField
 
 from articles.models import Claim
+from articles.validation import MAX_ID
 
 from . import selectors
 from .models import Ruling, Source
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The upper bound keeps an absurd id out of the query (SQLite raises OverflowError on it).
-MAX_ID = BigIntegerField.MAX_BIGINT
 
 
 def _version_field() -> forms.IntegerField:
