@@ -4,6 +4,9 @@ Every list is ordered down to a unique column, so that a row never appears on tw
 on none while the client pages through an unchanged list."""
 
 import datetime
+import threading
+from collections import OrderedDict
+from functools import partial
 
 import django_filters
 from django import forms
@@ -36,6 +39,10 @@ class OneQueryPaginator(Paginator):
     query, where COUNT over the rows would not be the number of results) takes Django's own
     path: a COUNT query, then the page."""
 
+    def __init__(self, *args, sql_key: tuple | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sql_key = sql_key
+
     def page(self, number):
         qs = self.object_list
         try:
@@ -54,7 +61,13 @@ class OneQueryPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         count = Func(Value(1), function="COUNT", output_field=IntegerField())
         total = Subquery(qs.order_by().annotate(**{TOTAL: count}).values(TOTAL))
-        rows = list(qs.annotate(**{TOTAL: total})[bottom : bottom + self.per_page])
+        page = qs.annotate(**{TOTAL: total})[bottom : bottom + self.per_page]
+        if self.sql_key is None:
+            rows = list(page)
+        else:  # the same SQL, compiled once for this key, page and size
+            key = (*self.sql_key, qs.db, bottom, self.per_page)
+            sql, params = COMPILED.sql(key, page)
+            rows = list(qs.model._default_manager.db_manager(qs.db).raw(sql, params))
         if not rows:  # past the end, or an empty list: EmptyPage or an empty first page
             return super().page(number)
         self.count = getattr(rows[0], TOTAL)  # count is a cached_property: this is its value
@@ -62,9 +75,51 @@ class OneQueryPaginator(Paginator):
 
 
 class OneQueryPagination(Pagination):
-    """Pagination whose page and total come from one query (OneQueryPaginator)."""
+    """Pagination whose page and total come from one query (OneQueryPaginator). A view whose
+    list query's SQL is fully determined by a few values can say so with a method
+    ``page_sql_key(request)`` returning them as a tuple (or None): the page's SQL is then
+    compiled once per key, page and size (CompiledQueries)."""
 
     django_paginator_class = OneQueryPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        key_of = getattr(view, "page_sql_key", None)
+        sql_key = key_of(request) if key_of is not None else None
+        if sql_key is not None:
+            self.django_paginator_class = partial(OneQueryPaginator, sql_key=sql_key)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CompiledQueries:
+    """SQL compiled once per key: Django builds and compiles a query's SQL on every
+    evaluation, which cost the claim list more than the database took to run it
+    (docs/benchmarks.md, "API list endpoint"). The key must name everything the SQL depends
+    on, including the database alias; the least recently used of ``size`` keys is dropped."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._sql: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def sql(self, key: tuple, queryset) -> tuple[str, tuple]:
+        with self._lock:
+            found = self._sql.get(key)
+            if found is not None:
+                self._sql.move_to_end(key)
+                return found
+        sql, params = queryset.query.sql_with_params()
+        with self._lock:
+            self._sql[key] = (sql, tuple(params))
+            while len(self._sql) > self.size:
+                self._sql.popitem(last=False)
+        return sql, tuple(params)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sql.clear()
+
+
+COMPILED = CompiledQueries()
 
 
 class _IdField(forms.IntegerField):

@@ -5,10 +5,13 @@ Token changes are audited on the token row itself (created_by, created_at, revok
 revoked_at): the newsroom's Event table records claim and article history and needs an article.
 """
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -112,13 +115,62 @@ def tokens_visible_to(user) -> QuerySet[ApiToken]:
 def token_for_auth(prefix: str) -> ApiToken | None:
     """The token with this prefix, its user and the user's roles, in one query: the roles
     are cached on the user (roles.remember_roles), so the permission checks that follow ask
-    the database nothing."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .annotate(**roles.role_annotations(ApiToken))
-        .filter(prefix=prefix)
-        .first()
-    )
-    if token is not None:
-        roles.remember_roles(token.user, token)
+    the database nothing.
+
+    The query's SQL is compiled once per database and reused with each prefix: building and
+    compiling it took longer than the database took to answer it, on every API request
+    (docs/benchmarks.md, "API list endpoint"). The rows still go through the compiler's
+    converters, so every database returns the same Python values as the ORM would."""
+    alias = router.db_for_read(ApiToken)
+    lookup = _token_lookup(alias)
+    params = (*lookup.params[: lookup.at], prefix, *lookup.params[lookup.at + 1 :])
+    with connections[alias].cursor() as cursor:
+        cursor.execute(lookup.sql, params)
+        rows = cursor.fetchmany(1)
+    row = next(iter(lookup.compiler.results_iter(results=[rows])), None)
+    if row is None:
+        return None
+    token_end = len(lookup.token_fields)
+    user_end = token_end + len(lookup.user_fields)
+    token = ApiToken.from_db(alias, lookup.token_fields, row[:token_end])
+    token.user = get_user_model().from_db(alias, lookup.user_fields, row[token_end:user_end])
+    for name, value in zip(lookup.role_names, row[user_end:], strict=True):
+        setattr(token, name, value)
+    roles.remember_roles(token.user, token)
     return token
+
+
+_PREFIX = "prefix-placeholder"  # stands for the prefix while the lookup's SQL is compiled
+
+
+@dataclass(frozen=True)
+class _TokenLookup:
+    compiler: object
+    sql: str
+    params: tuple
+    at: int  # where the prefix goes in params
+    token_fields: tuple[str, ...]
+    user_fields: tuple[str, ...]
+    role_names: tuple[str, ...]
+
+
+@functools.cache
+def _token_lookup(alias: str) -> _TokenLookup:
+    token_fields = tuple(f.attname for f in ApiToken._meta.concrete_fields)
+    user_fields = tuple(f.attname for f in get_user_model()._meta.concrete_fields)
+    annotations = roles.role_annotations(ApiToken)
+    # The prefix is unique: no ORDER BY for one row.
+    query = (
+        ApiToken.objects.using(alias)
+        .annotate(**annotations)
+        .filter(prefix=_PREFIX)
+        .order_by()
+        .values_list(*token_fields, *(f"user__{name}" for name in user_fields), *annotations)[:1]
+        .query
+    )
+    compiler = query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    params = tuple(params)
+    if params.count(_PREFIX) != 1:
+        raise ImproperlyConfigured("The token lookup's SQL must take the prefix exactly once.")
+    return _TokenLookup(compiler, sql, params, params.index(_PREFIX), token_fields, user_fields, tuple(annotations))

@@ -24,7 +24,7 @@ from articles.selectors import claims_visible_to
 from factcheck.api import EDITORS, NEWSROOM, error_responses
 
 from . import selectors, services
-from .filters import ClaimFilter, ClaimFilterBackend, CommentFilter, EventFilter
+from .filters import NOT_FILTERS, ClaimFilter, ClaimFilterBackend, CommentFilter, EventFilter
 from .models import Comment, Event, Ruling, Source
 from .serializers import (
     AssignSerializer,
@@ -139,6 +139,12 @@ class ClaimViewSet(viewsets.GenericViewSet):
 
     def _claim(self, pk) -> Claim:
         return get_object_or_404(claims_visible_to(self.request.user), pk=pk)
+
+    def page_sql_key(self, request) -> tuple | None:
+        """What the list page's SQL depends on when the query names no filter (OneQueryPagination)."""
+        if request.query_params.keys() <= NOT_FILTERS:
+            return selectors.claim_list_sql_key(request.user)
+        return None
 
     def _detail(self, pk) -> Response:
         claim = selectors.claim_detail_with_comments(user=self.request.user, pk=pk)

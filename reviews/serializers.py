@@ -3,10 +3,11 @@ Input serializers check types only; the rules run in reviews/services.py."""
 
 from operator import attrgetter
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
@@ -169,6 +170,17 @@ _DATE_FIELDS = (serializers.DateField, serializers.DateTimeField)
 _SKIPPED = object()
 
 
+def _iso_in_current_zone(field) -> bool:
+    """Whether DRF writes this DateTimeField as ISO 8601 in the current time zone."""
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    return (
+        settings.USE_TZ
+        and not hasattr(field, "timezone")
+        and isinstance(output_format, str)
+        and output_format.lower() == ISO_8601
+    )
+
+
 class FastRowsMixin:
     """DRF's ``to_representation`` with the per-field work planned once: the claim list spent
     most of its serializer time in DRF's generic per-value machinery and in building the
@@ -228,10 +240,14 @@ class FastRowsMixin:
             if isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
                 return column.attname, None
             if type(field) is serializers.SlugRelatedField and "." not in field.slug_field:
-                get_related, get_slug = attrgetter(column.name), attrgetter(field.slug_field)
+                get_related, get_slug, name = attrgetter(column.name), attrgetter(field.slug_field), field.field_name
 
                 def slug(serializer, instance):
-                    related = get_related(instance)  # joined by the list's select_related
+                    # The claim list's query annotates the slug under the field's own name
+                    # (selectors.claim_list); other queries join the related row.
+                    if name in instance.__dict__:
+                        return instance.__dict__[name]
+                    related = get_related(instance)
                     return None if related is None else get_slug(related)
 
                 return None, slug
@@ -240,6 +256,22 @@ class FastRowsMixin:
         elif column is not None and type(field) is serializers.BigIntegerField:
             if not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
                 return column.attname, None
+        elif column is not None and type(field) is serializers.DateTimeField and _iso_in_current_zone(field):
+            get, to_representation = attrgetter(column.attname), field.to_representation
+
+            def iso_datetime(serializer, instance):
+                # DRF's to_representation without asking for the current time zone per value:
+                # it is asked once per response (it was a fifth of the list's serializer time).
+                value = get(instance)
+                if value is None or value.tzinfo is None:
+                    return None if value is None else to_representation(value)
+                zone = serializer.__dict__.get("_current_zone")
+                if zone is None:
+                    zone = serializer.__dict__["_current_zone"] = timezone.get_current_timezone()
+                text = value.astimezone(zone).isoformat()
+                return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+            return None, iso_datetime
         elif column is not None and type(field) in _DATE_FIELDS:
             get, to_representation = attrgetter(column.attname), field.to_representation
 

@@ -1,6 +1,7 @@
 """The claim list's fast path (docs/benchmarks.md, "API list endpoint"): token, user and roles
-in one query; no FilterSet when no filter is given; the page and its count in one query; the
-serializer's class-wide plan. Each gives the same answers as the slow path it replaces."""
+in one query; no FilterSet when no filter is given; the page and its count in one query, its
+SQL compiled once per visibility, page and size; the serializer's class-wide plan. Each gives
+the same answers as the slow path it replaces."""
 
 import json
 
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework import serializers
 
+from articles.filters import COMPILED, CompiledQueries
 from articles.models import Claim
 from factcheck import tokens
 from factcheck.roles import EDITORS, REVIEWERS
@@ -141,6 +143,59 @@ def test_an_empty_list_is_an_empty_first_page(api, reviewer, article):
     api.force_authenticate(reviewer)  # nothing assigned to them
     assert api.get(CLAIMS).json() == {"count": 0, "next": None, "previous": None, "results": []}
     assert_error(api.get(CLAIMS, {"page": 2}), 404, "not_found")
+
+
+# --- The page's SQL compiled once per key ---------------------------------------------------
+
+
+def _pages(api, **params) -> list[dict]:
+    bodies, page = [], 1
+    while True:
+        body = api.get(CLAIMS, {"page": page, "page_size": 20, **params}).json()
+        bodies.append({"count": body["count"], "results": body["results"]})
+        if not body["next"]:
+            return bodies
+        page += 1
+
+
+@pytest.mark.parametrize("persona", ["editor", "reviewer"])
+def test_compiled_pages_are_the_orms_pages(api, request, article, reviewer, other_reviewer, persona):
+    _claims(article, 75, [reviewer, other_reviewer, None])
+    api.force_authenticate(request.getfixturevalue(persona))
+    COMPILED.clear()
+    compiled = _pages(api)  # compiles each page's SQL
+    assert _pages(api) == compiled  # reuses it
+    # An (empty) ordering parameter takes the FilterSet's path, which the ORM compiles each time.
+    assert _pages(api, ordering="") == compiled
+    assert sum(len(body["results"]) for body in compiled) == compiled[0]["count"] > 20
+
+
+def test_compiled_sql_is_kept_apart_per_reviewer(api, article, reviewer, other_reviewer, editor):
+    _claims(article, 12, [reviewer, other_reviewer])
+    COMPILED.clear()
+    for user in (reviewer, other_reviewer, reviewer, editor):
+        api.force_authenticate(user)
+        ids = {row["id"] for row in api.get(CLAIMS).json()["results"]}
+        visible = Claim.objects.all() if user == editor else Claim.objects.filter(assignee=user)
+        assert ids == set(visible.values_list("id", flat=True))
+    assert len(COMPILED._sql) == 3  # each reviewer's list, and the editors'
+
+
+def test_a_claim_change_shows_at_once_in_a_compiled_page(api, editor, article):
+    _claims(article, 5)
+    api.force_authenticate(editor)
+    first = api.get(CLAIMS).json()["results"][0]
+    Claim.objects.filter(pk=first["id"]).update(priority=4, speaker="Somebody new")
+    row = next(r for r in api.get(CLAIMS).json()["results"] if r["id"] == first["id"])
+    assert row["speaker"] == "Somebody new" and row["priority"] == 4
+
+
+def test_compiled_queries_keep_the_most_recently_used():
+    compiled = CompiledQueries(size=2)
+    queryset = Claim.objects.filter(pk=1)
+    for key in ("a", "b", "a", "c"):
+        assert compiled.sql((key,), queryset) == (*queryset.query.sql_with_params()[:1], (1,))
+    assert list(compiled._sql) == [("a",), ("c",)]
 
 
 # --- The serializer's class-wide plan -------------------------------------------------------
