@@ -440,3 +440,25 @@ def test_the_token_admin_is_for_admins_only(client, editor):
     editor.groups.add(Group.objects.get(name=EDITORS))
     response = login(client, editor).get(ADMIN)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_auth_lookup_reads_what_the_orm_reads(editor, reviewer):
+    """token_for_auth runs SQL compiled once; its token and user are the ORM's, field by field
+    (dates as aware datetimes, flags as booleans, on every database)."""
+    token, _ = tokens.token_create(
+        user=editor, name="cms", actor=editor, expires_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    tokens.token_mark_used(token)
+    for _ in range(2):  # compiles, then reuses
+        found = tokens.token_for_auth(token.prefix)
+        expected = ApiToken.objects.select_related("user").get(pk=token.pk)
+        for field in ApiToken._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+        for field in type(editor)._meta.concrete_fields:
+            assert getattr(found.user, field.attname) == getattr(expected.user, field.attname), field.name
+        assert isinstance(found.expires_at, datetime.datetime) and found.expires_at.tzinfo is not None
+        assert found.user.is_active is True and found.user._factcheck_groups == {"editors"}
+    assert tokens.token_for_auth("0" * len(token.prefix)) is None
+    assert (
+        tokens.token_for_auth(tokens.token_create(user=reviewer, name="r", actor=reviewer)[0].prefix).user == reviewer
+    )
