@@ -202,6 +202,11 @@ def load(port: int, path: str, headers: dict, seconds: float, concurrency: int) 
     return len(latencies) / (time.perf_counter() - started), latencies
 
 
+def loadavg() -> str:
+    """The machine's 1/5/15-minute load average: the figures mean little without it."""
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -215,6 +220,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
 
+    load_start = loadavg()
     create_database()
     import django
 
@@ -266,7 +272,7 @@ def main() -> None:
         label = f"(a) GET {API_PATH} (token)" if name == "api" else f"(b) GET {BARE_PATH} (bare view)"
         print(f"{label:48} {rps:7.1f} req/s  p50 {figures[name][1]:6.1f} ms  p95 {figures[name][2]:6.1f} ms")
     ratio = figures["api"][0] / figures["bare"][0]
-    print(f"ratio API / bare: {ratio:.2f} (target >= 0.5)")
+    print(f"ratio API / bare: {ratio:.2f} (target >= 0.5); load average {load_start} -> {loadavg()}")
     print(
         f"api_rps={figures['api'][0]:.1f} api_p50_ms={figures['api'][1]:.1f} api_p95_ms={figures['api'][2]:.1f} "
         f"bare_rps={figures['bare'][0]:.1f} bare_p50_ms={figures['bare'][1]:.1f} bare_p95_ms={figures['bare'][2]:.1f} "
