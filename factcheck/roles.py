@@ -10,6 +10,7 @@ thing everywhere.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
@@ -91,8 +92,12 @@ def newsroom_required(view):
 
 def context_processor(request):
     user = getattr(request, "user", AnonymousUser())
+    editor, reviewer = is_editor(user), is_reviewer(user)
     return {
-        "user_is_editor": is_editor(user),
-        "user_is_reviewer": is_reviewer(user),
+        "user_is_editor": editor,
+        "user_is_reviewer": reviewer,
         "user_is_admin": is_admin(user),
+        # A reviewer's queue is their own claims, the same list as "My claims", unless the
+        # desk lets reviewers take open claims (REVIEWER_SELF_ASSIGN): then it adds those.
+        "user_has_queue": editor or (reviewer and settings.REVIEWER_SELF_ASSIGN),
     }

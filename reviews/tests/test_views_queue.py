@@ -451,3 +451,24 @@ def test_my_claims_query_count_does_not_grow_with_claims(client, editor, reviewe
     with django_assert_num_queries(MY_CLAIMS_QUERIES):
         response = client.get(reverse("my-claims"), {"overdue": "on"})
     assert len(response.context["page"]) == 42
+
+
+def _nav_links(client) -> list[str]:
+    html = client.get(reverse("claim-board")).content.decode()
+    nav = html[html.index('aria-label="Main"') : html.index("</nav>")]
+    return re.findall(r">([^<>]+)</a>", nav)
+
+
+@pytest.mark.parametrize(
+    ("persona", "self_assign", "has_queue"),
+    [("editor", False, True), ("reviewer", False, False), ("reviewer", True, True)],
+)
+def test_the_queue_link_is_there_only_when_it_differs_from_my_claims(
+    client, request, settings, persona, self_assign, has_queue
+):
+    settings.REVIEWER_SELF_ASSIGN = self_assign
+    client.force_login(request.getfixturevalue(persona))
+    links = _nav_links(client)
+    assert ("Queue" in links) is has_queue
+    assert ("My claims" in links) is (persona == "reviewer")
+    assert "Board" in links
