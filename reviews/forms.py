@@ -133,7 +133,12 @@ class ClaimUpdateForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.IntegerField(
-        label="Merge into claim no.", min_value=1, max_value=MAX_ID, help_text="The number of the claim to keep."
+        label="Merge into claim no.",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The number of the claim to keep: pick one of this article's claims, or type any claim's number.",
+        # The claim page lists the article's other claims in a <datalist> of this id.
+        widget=forms.NumberInput(attrs={"list": "merge-targets"}),
     )
 
     def clean_into(self) -> Claim:

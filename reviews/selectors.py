@@ -146,6 +146,22 @@ def claim_list_sql_key(user) -> tuple:
 _CLAIM_COLUMNS = tuple(f.name for f in Claim._meta.concrete_fields)
 
 
+MERGE_TARGETS = 200  # the claim page suggests at most this many of the article's claims
+
+
+def merge_targets(claim: Claim) -> list[Claim]:
+    """Claims of the same article that ``claim`` may be merged into, in text order: live (not
+    stale) and not duplicates themselves. The claim page suggests them; any claim's number is
+    still accepted (a duplicate may sit in another article)."""
+    return list(
+        Claim.objects.filter(article_id=claim.article_id, stale=False)
+        .exclude(pk=claim.pk)
+        .exclude(status=Claim.Status.MERGED)
+        .only("pk", "text")
+        .order_by("start", "pk")[:MERGE_TARGETS]
+    )
+
+
 # The board's columns, in workflow order. Rejected and merged claims are out of the work and
 # shown only as counts below the board.
 BOARD_STATES = (

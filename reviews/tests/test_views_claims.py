@@ -613,3 +613,32 @@ def test_the_queue_sorts_by_score(client, editor, article):
     assert scores == sorted(scores, reverse=True)
     # An unknown sort is ignored, not an error.
     assert client.get("/claims/?sort=bogus").status_code == 200
+
+
+def test_the_merge_form_suggests_the_articles_other_claims(client, editor, article, django_assert_num_queries):
+    claim, duplicate, *rest = article.claims.order_by("start")
+    services.claim_merge(claim=duplicate, into=rest[0], actor=editor)
+    client.force_login(editor)
+    url = reverse("claim-detail", args=[claim.pk])
+    # The claim page's queries, plus the suggestions (the page has no history, rulings or reviewers yet).
+    with django_assert_num_queries(CLAIM_PAGE_QUERIES + 1):
+        response = client.get(url)
+    html = response.text
+    datalist = html[html.index('<datalist id="merge-targets">') : html.index("</datalist>")]
+    suggested = [int(pk) for pk in re.findall(r'<option value="(\d+)"', datalist)]
+    assert suggested == [c.pk for c in rest]  # in text order; not the claim itself, not a merged duplicate
+    assert 'list="merge-targets"' in html
+    # A claim of another article is still accepted by number.
+    elsewhere = article_services.article_create(submitted_by=editor, title="Another", body="It rose 5%.", extract=False)
+    other = Claim.objects.create(article=elsewhere, start=0, end=11, text="It rose 5%.", checkworthiness=0.9)
+    client.post(reverse("claim-merge", args=[claim.pk]), {"into": other.pk})
+    claim.refresh_from_db()
+    assert claim.merged_into_id == other.pk
+
+
+def test_a_reviewer_gets_no_merge_suggestions(client, reviewer, article):
+    client.force_login(reviewer)
+    claim = article.claims.first()
+    services.claim_accept(claim=claim, actor=article.submitted_by)
+    services.claim_assign(claim=claim, reviewer=reviewer, actor=article.submitted_by)
+    assert "merge-targets" not in client.get(reverse("claim-detail", args=[claim.pk])).text

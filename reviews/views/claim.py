@@ -238,6 +238,7 @@ def _claim_page(request, pk: int, *, status: int = 200, **forms):
     }
     for name, (shown, make) in blank_forms.items():
         context[name] = forms.get(name) or (make() if shown else None)
+    context["merge_targets"] = selectors.merge_targets(claim) if context["merge_form"] else []
     return render(request, "reviews/claim_detail.html", context, status=status)
 
 
