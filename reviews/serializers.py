@@ -306,8 +306,12 @@ class QueueClaimSerializer(FastRowsMixin, ClaimSerializer):
     def get_is_overdue(self, claim: Claim) -> bool:
         if hasattr(claim, "is_overdue"):  # annotated by the queue's query (selectors.with_overdue)
             return bool(claim.is_overdue)
-        today = self.context.setdefault("today", timezone.localdate())
-        return claim.due_date is not None and claim.due_date < today and claim.status in OPEN_STATES
+        if claim.due_date is None:
+            return False
+        today = self.context.get("today")
+        if today is None:  # once per response, not per row
+            today = self.context["today"] = timezone.localdate()
+        return claim.due_date < today and claim.status in OPEN_STATES
 
 
 class ClaimDetailSerializer(QueueClaimSerializer):
