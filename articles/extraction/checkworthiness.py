@@ -14,6 +14,7 @@ The weights file is a plain ``.npz`` read with ``allow_pickle=False``. Runtime n
 
 import json
 import threading
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -76,13 +77,21 @@ class Model:
 
     def _chunk_ids(self, chunks: list[str]) -> np.ndarray:
         try:
-            return np.fromiter(map(self._index.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+            return self._lookup(chunks)
         except KeyError:
             pass
         if len(self._index) > MAX_CHUNKS:
             self._clear()
         self._add([c for c in dict.fromkeys(chunks) if c not in self._index])
-        return np.fromiter(map(self._index.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+        return self._lookup(chunks)
+
+    def _lookup(self, chunks: list[str]) -> np.ndarray:
+        """The cached row of each chunk (KeyError for a new one). itemgetter looks all chunks up
+        in one C loop: a third faster than map over ``dict.__getitem__`` (hashing the fresh
+        strings of ``str.split`` is most of the cost either way)."""
+        if len(chunks) < 2:  # itemgetter of one key returns the value, not a tuple
+            return np.array([self._index[c] for c in chunks], dtype=np.int64)
+        return np.fromiter(itemgetter(*chunks)(self._index), dtype=np.int64, count=len(chunks))
 
     def _add(self, new: list[str]) -> None:
         """Compute the rows of new chunks, token by token but vectorised over all of them."""
@@ -153,20 +162,19 @@ class Model:
             rows, keys = np.take(self._rows, ids, axis=0), np.take(self._keys, ids, axis=0)
         kept = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(unit, minlength=n), out=kept[1:])
-        heads = kept[:-1][kept[:-1] < kept[1:]]
-        word = rows[:, _WORD] + self.word[features.pair_buckets(features.previous_keys(keys[:, 1], kept), keys[:, 0])]
-        unit_counts = features.sums(rows[:, _UNIT], kept)
-        unit_counts[kept[:-1] < kept[1:], 1] -= rows[heads, _CAP_FIRST]  # a capital at the start says nothing
-        lengths = np.bincount(unit, weights=rows[:, _TOKENS], minlength=n)
-        sw, sc = features.block_scales(lengths, np.bincount(unit, weights=rows[:, _CHAR_COUNT], minlength=n))
-        per_unit = features.unit_features(lengths, unit_counts)
-        return (
-            np.bincount(unit, weights=word, minlength=n) * sw
-            + np.bincount(unit, weights=rows[:, _CHARS], minlength=n) * sc
-            + np.bincount(unit, weights=rows[:, _FLAGS], minlength=n)
-            + per_unit @ self._unit_weights
-            + self.bias
-        )
+        nonempty = kept[:-1] < kept[1:]
+        heads = kept[:-1][nonempty]
+        # The bigrams from chunk to chunk join the word column (``rows`` is a copy); then one
+        # reduceat adds up every column per unit (numpy's per-call cost dominates at article size).
+        rows[:, _WORD] += self.word[features.pair_buckets(features.previous_keys(keys[:, 1], kept), keys[:, 0])]
+        per = np.zeros((n, _COLUMNS))
+        if len(heads):
+            per[nonempty] = np.add.reduceat(rows, heads, axis=0)
+            per[nonempty, _UNIT.start + 1] -= rows[heads, _CAP_FIRST]  # a capital at the start says nothing
+        lengths = per[:, _TOKENS]
+        sw, sc = features.block_scales(lengths, per[:, _CHAR_COUNT])
+        per_unit = features.unit_features(lengths, per[:, _UNIT])
+        return per[:, _WORD] * sw + per[:, _CHARS] * sc + per[:, _FLAGS] + per_unit @ self._unit_weights + self.bias
 
     def score(self, units: list[str]) -> list[float]:
         if not units:

