@@ -176,6 +176,12 @@ def write_model(path: Path, trained: Trained, meta: dict) -> None:
         "threshold": np.float64(trained.threshold),
         "meta": np.str_(json.dumps(meta, sort_keys=True)),
     }
+    write_npz(path, arrays)
+
+
+def write_npz(path: Path, arrays: dict) -> None:
+    """Arrays as an .npz (a zip of .npy files) without pickles and with fixed timestamps: the
+    same arrays give the same bytes. Read back with ``np.load(path, allow_pickle=False)``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, value in arrays.items():

@@ -22,9 +22,7 @@ Needs the extra (requirements-embeddings.txt) and scikit-learn (requirements-dev
 """
 
 import hashlib
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +37,7 @@ from articles.management.commands.train_checkworthiness import (
     pick_threshold,
     prf,
     read_split,
+    write_npz,
 )
 
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -97,14 +96,7 @@ def write_model(path: Path, weights: np.ndarray, bias: float, threshold: float, 
         "threshold": np.float64(threshold),
         "meta": np.str_(json.dumps(meta, sort_keys=True)),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, value in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.asarray(value), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, buffer.getvalue())
+    write_npz(path, arrays)
 
 
 class Command(BaseCommand):
