@@ -102,9 +102,9 @@ def gender_of(words: list[str], name: str) -> str:
     else from the given name."""
     for word in words:
         bare = word.lower().rstrip(".,")
-        if bare in _FEMALE and bare in HONORIFICS | _GENDERED_TITLES:
+        if bare in _FEMALE_MARKS:
             return "f"
-        if bare in _MALE and bare in HONORIFICS | _GENDERED_TITLES:
+        if bare in _MALE_MARKS:
             return "m"
     given = name.split()[0].lower() if " " in name else ""
     if given in _FEMALE:
@@ -119,6 +119,9 @@ _GENDERED_TITLES = _words(
     councilwoman assemblywoman actress sir lord king prince duke congressman spokesman
     businessman councilman assemblyman actor"""
 )
+# Honorifics and titles that give a person's gender whatever the name ("Mrs.", "congressman").
+_FEMALE_MARKS = _FEMALE & (HONORIFICS | _GENDERED_TITLES)
+_MALE_MARKS = _MALE & (HONORIFICS | _GENDERED_TITLES)
 _PERSON_PRONOUNS = frozenset({"he", "she"})
 
 _WORD = re.compile(r"[\w\u2019'.&-]+")
@@ -135,6 +138,8 @@ def is_capitalized(word: str) -> bool:
 
 
 def is_acronym(word: str) -> bool:
+    if word.isascii() and not word.isupper():
+        return False  # an ASCII word with a lowercase letter or none at all (the common case)
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -145,8 +150,8 @@ def kind_of(words: list[str]) -> str:
         return "pronoun"
     if not is_capitalized(words[-1]):
         return "common"
-    bare = [_bare(w) for w in words]
-    if any(b in ORG_WORDS for b in bare):
+    bare = [w.lower().rstrip(".,") for w in words]
+    if not ORG_WORDS.isdisjoint(bare):
         return "org"
     if len(words) == 1 and (is_acronym(words[0]) or bare[0] in GROUP_NOUNS):
         return "org"
@@ -222,7 +227,8 @@ class NameBook:
                 and not _TITLE_CASE_AFTER.match(text, end)
             ):
                 # In a title-case headline any word is capitalised: "Mom Corners Obama On ...".
-                given = _given_names(text[max(0, start - 48) : start])
+                # Given names end with a space before the surname (checked first: no slice).
+                given = start > 0 and text[start - 1].isspace() and _given_names(text[max(0, start - 48) : start])
                 if given:
                     full = given + " " + surname
                     counts[full] = counts.get(full, 0) + 1

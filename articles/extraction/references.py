@@ -19,6 +19,7 @@ from .names import (
     person_name,
     strip_possessive,
 )
+from .names import PRONOUNS as NAME_PRONOUNS
 from .phrases import PRONOUNS, head_end
 
 
@@ -58,6 +59,9 @@ class References:
         return name
 
     def _resolve_new(self, words: list[str], pos: int) -> str:
+        if len(words) == 1 and words[0].lower() in NAME_PRONOUNS:
+            # "he said": what kind_of calls a pronoun (trim leaves a lone pronoun as it is).
+            return self._antecedent(words[0].lower())
         words = trim([w for w in words if w != "(" and w != ")"])
         definite = False
         while words and words[0] in _LEADING:
