@@ -5,7 +5,7 @@ Token changes are audited on the token row itself (created_by, created_at, revok
 revoked_at): the newsroom's Event table records claim and article history and needs an article.
 """
 
-import functools
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -154,8 +154,18 @@ class _TokenLookup:
     role_names: tuple[str, ...]
 
 
-@functools.cache
+_lookups = threading.local()  # the compiler holds the connection of the thread that made it
+
+
 def _token_lookup(alias: str) -> _TokenLookup:
+    """The lookup's compiled SQL for this thread and database, made on first use."""
+    made = _lookups.__dict__.setdefault("by_alias", {})
+    if alias not in made:
+        made[alias] = _make_token_lookup(alias)
+    return made[alias]
+
+
+def _make_token_lookup(alias: str) -> _TokenLookup:
     token_fields = tuple(f.attname for f in ApiToken._meta.concrete_fields)
     user_fields = tuple(f.attname for f in get_user_model()._meta.concrete_fields)
     annotations = roles.role_annotations(ApiToken)

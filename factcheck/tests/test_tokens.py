@@ -462,3 +462,18 @@ def test_the_auth_lookup_reads_what_the_orm_reads(editor, reviewer):
     assert (
         tokens.token_for_auth(tokens.token_create(user=reviewer, name="r", actor=reviewer)[0].prefix).user == reviewer
     )
+
+
+def test_each_thread_compiles_its_own_token_lookup():
+    """The compiled lookup holds its thread's connection (gunicorn's gthread workers serve
+    requests from several threads): each thread makes its own, once."""
+    import threading
+
+    mine = tokens._token_lookup("default")
+    assert tokens._token_lookup("default") is mine
+    theirs = []
+    worker = threading.Thread(target=lambda: theirs.append(tokens._token_lookup("default")))
+    worker.start()
+    worker.join()
+    assert theirs[0] is not mine and theirs[0].sql == mine.sql
+    assert theirs[0].compiler.connection is not mine.compiler.connection
