@@ -86,6 +86,14 @@ def use_scorer(name: str) -> None:
     _scorer = SCORERS[name]
 
 
+def warm_up() -> None:
+    """Load the scorer in use (and the default, which scores other languages) now rather than
+    on the first article: Celery calls this as each worker process starts."""
+    checkworthiness.model()
+    if _scorer is not checkworthiness:
+        _scorer.model()
+
+
 def scorer_threshold() -> float:
     """The yes/no cut-off of the scorer in use."""
     return _scorer.THRESHOLD

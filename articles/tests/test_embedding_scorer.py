@@ -190,3 +190,20 @@ def test_the_pipeline_scores_with_the_selected_scorer(monkeypatch):
     finally:
         pipeline.use_scorer("default")
     assert pipeline.extract(text)[0] == default
+
+
+def test_worker_processes_load_the_scorer_as_they_start(monkeypatch):
+    from articles.extraction import checkworthiness, pipeline
+    from factcheck.celery import load_extraction_models
+
+    monkeypatch.setattr(checkworthiness, "_model", None)
+    monkeypatch.setattr(embedding_scorer, "_model", None)
+    load_extraction_models()
+    assert checkworthiness._model is not None and embedding_scorer._model is None  # the default only
+    if embedding_scorer.available():
+        try:
+            pipeline.use_scorer("minilm")
+            load_extraction_models()
+            assert embedding_scorer._model is not None
+        finally:
+            pipeline.use_scorer("default")
