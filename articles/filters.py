@@ -62,7 +62,7 @@ class OneQueryPaginator(Paginator):
         count = Func(Value(1), function="COUNT", output_field=IntegerField())
         total = Subquery(qs.order_by().annotate(**{TOTAL: count}).values(TOTAL))
         page = qs.annotate(**{TOTAL: total})[bottom : bottom + self.per_page]
-        if self.sql_key is None:
+        if self.sql_key is None or qs.query.is_empty():  # .none() has no SQL to compile
             rows = list(page)
         else:  # the same SQL, compiled once for this key, page and size
             key = (*self.sql_key, qs.db, bottom, self.per_page)

@@ -190,6 +190,16 @@ def test_a_claim_change_shows_at_once_in_a_compiled_page(api, editor, article):
     assert row["speaker"] == "Somebody new" and row["priority"] == 4
 
 
+def test_a_keyed_page_of_nothing_is_the_orms_empty_page(article):
+    from django.core.paginator import EmptyPage
+
+    from articles.filters import OneQueryPaginator
+
+    with pytest.raises(EmptyPage):  # as Django's Paginator answers an empty queryset's page 2
+        OneQueryPaginator(Claim.objects.none(), 20, sql_key=("claim_list", "none")).page(2)
+    assert list(OneQueryPaginator(Claim.objects.none(), 20, sql_key=("claim_list", "none")).page(1)) == []
+
+
 def test_compiled_queries_keep_the_most_recently_used():
     compiled = CompiledQueries(size=2)
     queryset = Claim.objects.filter(pk=1)
