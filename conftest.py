@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from articles import services as article_services
 from factcheck.roles import EDITORS, REVIEWERS
 from factcheck.testing import clear_cache
+from reviews import services as review_services
 
 PASSWORD = "correct-horse-battery"
 SEED_PATH = Path(__file__).resolve().parent / "seeds" / "000_dcf8f189fc6cc466.txt"
@@ -103,3 +104,17 @@ def api():
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def claim(article):
+    """A check-worthy claim of the seed article, with a named speaker (Mark Rutte). Test
+    modules that need another claim override this fixture; ``assigned`` then uses theirs."""
+    return article.claims.get(text__startswith="Referring to Türkiye")
+
+
+@pytest.fixture
+def assigned(claim, editor, reviewer):
+    """``claim``, accepted by the editor and assigned to the reviewer."""
+    review_services.claim_accept(claim=claim, actor=editor)
+    return review_services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)

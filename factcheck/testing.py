@@ -1,4 +1,4 @@
-"""Helpers shared by the API tests: error-shape assertions and fresh user copies."""
+"""Helpers shared by the tests: error-shape assertions, fresh user copies, bulk claims."""
 
 from django.contrib.auth import get_user_model
 
@@ -12,6 +12,28 @@ def assert_error(response, status: int, code: str, field: str | None = None) -> 
     if field is not None:
         assert field in error["fields"], error
     return error
+
+
+def bulk_claims(article, count: int, assignees=(None,), **fields):
+    """``count`` claims written straight into the table, placed after the article's text, for
+    list sizes the seed article does not reach. Assignees go round ``assignees``: a claim with
+    one is assigned, one without is a candidate. ``fields`` override the defaults ("Claim i",
+    scores 0.0 to 0.9); a callable value is called with the claim's index."""
+    from articles.models import Claim
+
+    offset = len(article.body) + 10
+    rows = []
+    for i in range(count):
+        assignee = assignees[i % len(assignees)]
+        values = {
+            "text": f"Claim {i}",
+            "checkworthiness": (i % 10) / 10,
+            "assignee": assignee,
+            "status": Claim.Status.ASSIGNED if assignee else Claim.Status.CANDIDATE,
+        }
+        values.update({name: value(i) if callable(value) else value for name, value in fields.items()})
+        rows.append(Claim(article=article, start=offset + i * 10, end=offset + i * 10 + 5, **values))
+    return Claim.objects.bulk_create(rows)
 
 
 def fresh(user):

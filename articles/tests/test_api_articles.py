@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from articles import services
 from articles.models import Article, Claim
 from conftest import PASSWORD
+from factcheck.testing import bulk_claims
 from reviews import services as review_services
 from reviews.models import Event
 
@@ -48,19 +49,12 @@ def assign(claim, reviewer, editor):
 
 def add_claims(article, count: int, assignees=()) -> None:
     """Claims straight into the table, for list sizes the seed article does not reach."""
-    offset = len(article.body) + 10
-    Claim.objects.bulk_create(
-        Claim(
-            article=article,
-            start=offset + i * 10,
-            end=offset + i * 10 + 5,
-            text=f"Claim number {i}",
-            checkworthiness=(i % 10) / 10,
-            checkworthy=i % 2 == 0,
-            assignee=assignees[i % len(assignees)] if assignees else None,
-            status=Claim.Status.ASSIGNED if assignees else Claim.Status.CANDIDATE,
-        )
-        for i in range(count)
+    bulk_claims(
+        article,
+        count,
+        list(assignees) or [None],
+        text=lambda i: f"Claim number {i}",
+        checkworthy=lambda i: i % 2 == 0,
     )
 
 

@@ -13,7 +13,7 @@ from articles.filters import COMPILED, CompiledQueries
 from articles.models import Claim
 from factcheck import tokens
 from factcheck.roles import EDITORS, REVIEWERS
-from factcheck.testing import assert_error
+from factcheck.testing import assert_error, bulk_claims
 from reviews import selectors
 from reviews.filters import ClaimFilter, stable_order
 from reviews.serializers import ClaimDetailSerializer, QueueClaimSerializer
@@ -29,20 +29,13 @@ def _bearer(api, user):
 
 
 def _claims(article, count: int, assignees=(None,)) -> None:
-    offset = len(article.body) + 10
-    Claim.objects.bulk_create(
-        Claim(
-            article=article,
-            start=offset + i * 10,
-            end=offset + i * 10 + 5,
-            text=f"Claim {i}",
-            checkworthiness=(i % 7) / 10,  # ties, so the id tie-break decides
-            priority=1 + i % 2,
-            status=S.ASSIGNED if assignees[i % len(assignees)] else S.CANDIDATE,
-            assignee=assignees[i % len(assignees)],
-            due_date="2020-01-01" if i % 3 == 0 else None,
-        )
-        for i in range(count)
+    bulk_claims(
+        article,
+        count,
+        assignees,
+        checkworthiness=lambda i: (i % 7) / 10,  # ties, so the id tie-break decides
+        priority=lambda i: 1 + i % 2,
+        due_date=lambda i: "2020-01-01" if i % 3 == 0 else None,
     )
 
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from articles.models import Claim
-from factcheck.testing import assert_error, fresh
+from factcheck.testing import assert_error, bulk_claims, fresh
 from reviews import services
 from reviews.models import Assignment, Event, Rating, Source
 
@@ -364,22 +364,6 @@ def test_sources_are_frozen_once_a_ruling_is_approved(api, editor, editor2, revi
 # --- Query budgets --------------------------------------------------------------------------
 
 
-def _more_claims(article, count: int, assignees) -> None:
-    offset = len(article.body) + 10
-    Claim.objects.bulk_create(
-        Claim(
-            article=article,
-            start=offset + i * 10,
-            end=offset + i * 10 + 5,
-            text=f"Claim {i}",
-            checkworthiness=(i % 10) / 10,
-            status=S.ASSIGNED,
-            assignee=assignees[i % len(assignees)],
-        )
-        for i in range(count)
-    )
-
-
 @pytest.mark.parametrize("persona", ["editor", "reviewer"])
 def test_queue_query_count_does_not_grow_with_claims(
     api, request, editor, reviewer, other_reviewer, article, assigned, django_assert_num_queries, persona
@@ -389,7 +373,7 @@ def test_queue_query_count_does_not_grow_with_claims(
     api.force_authenticate(fresh(user))
     with django_assert_num_queries(2):
         assert api.get(CLAIMS).status_code == 200
-    _more_claims(article, 60, [reviewer, other_reviewer])
+    bulk_claims(article, 60, [reviewer, other_reviewer])
     api.force_authenticate(fresh(user))
     with django_assert_num_queries(2):
         response = api.get(CLAIMS, {"checkworthy": "false"} if persona == "reviewer" else {})
@@ -530,7 +514,7 @@ def test_the_queue_orders_by_update_time(api, editor, article, assigned):
 def test_queue_query_count_does_not_grow_with_page_size(
     api, request, reviewer, other_reviewer, article, assigned, django_assert_num_queries, persona
 ):
-    _more_claims(article, 60, [reviewer, other_reviewer])
+    bulk_claims(article, 60, [reviewer, other_reviewer])
     # 1 role lookup, 1 page with its count and the assignees joined, whatever the page size
     for size in (5, 50, 200):
         api.force_authenticate(fresh(request.getfixturevalue(persona)))

@@ -41,12 +41,6 @@ def claim(article) -> Claim:
 
 
 @pytest.fixture
-def assigned(claim, editor, reviewer) -> Claim:
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
-
-
-@pytest.fixture
 def submitted(assigned, reviewer) -> Ruling:
     services.source_add(claim=assigned, actor=reviewer, title="SIPRI Top 100", url="https://sipri.org/top100")
     return services.ruling_submit(

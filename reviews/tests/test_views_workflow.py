@@ -47,12 +47,6 @@ def other_claim(article, claim) -> Claim:
 
 
 @pytest.fixture
-def assigned(claim, editor, reviewer) -> Claim:
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
-
-
-@pytest.fixture
 def source(assigned, reviewer) -> Source:
     return services.source_add(claim=assigned, actor=reviewer, title="SIPRI Top 100", url="https://sipri.org/top100")
 

@@ -23,17 +23,6 @@ CARDS_OUTSIDE_COLUMNS_JS = """
 """
 
 
-@pytest.fixture
-def claim(article):
-    return article.claims.get(text__startswith="Referring to Türkiye")
-
-
-@pytest.fixture
-def assigned(claim, editor, reviewer):
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_board_cards_stay_inside_their_columns(open_page, editor, article, viewport):
     # The seed article's title is longer than a column is wide; it is shown on one line, cut.

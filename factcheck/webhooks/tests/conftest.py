@@ -98,19 +98,8 @@ def endpoint(editor, receiver) -> WebhookEndpoint:
 
 
 @pytest.fixture
-def claim(article):
-    return article.claims.get(text__startswith="Referring to Türkiye")
-
-
-@pytest.fixture
 def rating():
     return Rating.objects.filter(active=True).order_by("order").first()
-
-
-@pytest.fixture
-def assigned(claim, editor, reviewer):
-    services.claim_accept(claim=claim, actor=editor)
-    return services.claim_assign(claim=claim, reviewer=reviewer, actor=editor)
 
 
 @pytest.fixture
