@@ -30,6 +30,10 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from report import loadavg  # noqa: E402
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_api")
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.pop("REDIS_URL", None)  # no broker or cache server needed: nothing is enqueued
@@ -200,11 +204,6 @@ def load(port: int, path: str, headers: dict, seconds: float, concurrency: int) 
     for thread in threads:
         thread.join()
     return len(latencies) / (time.perf_counter() - started), latencies
-
-
-def loadavg() -> str:
-    """The machine's 1/5/15-minute load average: the figures mean little without it."""
-    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def p95(values: list[float]) -> float:

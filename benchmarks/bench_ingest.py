@@ -35,6 +35,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "load"))
 
 import synthetic  # noqa: E402
+from report import loadavg, log, write_between_markers  # noqa: E402
 
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rsplit("/", 1)[0]
 DB, TEMPLATE = "fc_load_ingest", "fc_load_ingest_template"
@@ -58,14 +59,6 @@ def env(database: str) -> dict:
         # Notifications and webhooks are not part of ingest; nothing leaves the machine.
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def loadavg() -> str:
-    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def admin_sql(*statements: str) -> None:
@@ -212,14 +205,8 @@ def table(results: list[dict]) -> list[str]:
 
 
 def write_docs(block: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(MARK_BEGIN) + ".*?" + re.escape(MARK_END), re.S)
-    if not pattern.search(text):
-        log(f"docs/benchmarks.md: no {MARK_BEGIN} marker; not written")
-        return
-    path.write_text(pattern.sub(lambda _: f"{MARK_BEGIN}\n{block}\n{MARK_END}", text, count=1), encoding="utf-8")
-    log("docs/benchmarks.md: ingest results written")
+    if write_between_markers(ROOT / "docs" / "benchmarks.md", MARK_BEGIN, MARK_END, block):
+        log("docs/benchmarks.md: ingest results written")
 
 
 def main() -> None:

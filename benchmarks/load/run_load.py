@@ -24,7 +24,6 @@ import csv
 import datetime
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -39,6 +38,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from report import log, write_between_markers  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_load")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -76,10 +78,6 @@ GUNICORN = "--workers 3 --worker-class gthread --threads 4 --keep-alive 75"
 BACKLOG_EVERY = 10.0
 MARK_BEGIN = "<!-- load-results:begin -->"
 MARK_END = "<!-- load-results:end -->"
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def loadavg() -> str:
@@ -267,14 +265,8 @@ def workflow_counts(since: datetime.datetime) -> dict[str, int]:
 
 def write_docs(block: str) -> None:
     for name in ("benchmarks.md", "reliability.md"):
-        path = ROOT / "docs" / name
-        text = path.read_text(encoding="utf-8")
-        pattern = re.compile(re.escape(MARK_BEGIN) + ".*?" + re.escape(MARK_END), re.S)
-        if not pattern.search(text):
-            log(f"docs/{name}: no {MARK_BEGIN} marker; not written")
-            continue
-        path.write_text(pattern.sub(lambda _: f"{MARK_BEGIN}\n{block}\n{MARK_END}", text, count=1), encoding="utf-8")
-        log(f"docs/{name}: load results written")
+        if write_between_markers(ROOT / "docs" / name, MARK_BEGIN, MARK_END, block):
+            log(f"docs/{name}: load results written")
 
 
 def main() -> None:
