@@ -18,13 +18,24 @@ def articles_visible_to(user) -> QuerySet[Article]:
     return qs.none()
 
 
-def claims_visible_to(user) -> QuerySet[Claim]:
-    qs = Claim.objects.all()
+def claim_scope(user) -> tuple:
+    """Which claims ``user`` sees, as a value: ("all",) for editors, ("assignee", id) for a
+    reviewer (their own claims), ("none",) for anyone else. claims_visible_to is this scope
+    as a query; cached compiled SQL uses it as its key (reviews.selectors.claim_list_sql_key)."""
     if roles.is_editor(user):
-        return qs
+        return ("all",)
     if roles.is_reviewer(user):
-        return qs.filter(assignee=user)
-    return qs.none()
+        return ("assignee", user.pk)
+    return ("none",)
+
+
+def claims_visible_to(user) -> QuerySet[Claim]:
+    scope = claim_scope(user)
+    if scope[0] == "all":
+        return Claim.objects.all()
+    if scope[0] == "assignee":
+        return Claim.objects.filter(assignee_id=scope[1])
+    return Claim.objects.none()
 
 
 def _claim_count(**filters) -> Coalesce:

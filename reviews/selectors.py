@@ -21,7 +21,7 @@ from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
 from articles.models import Claim
-from articles.selectors import claims_visible_to
+from articles.selectors import claim_scope, claims_visible_to
 from factcheck import roles
 
 from .models import Comment, Event, Rating, Ruling, Source
@@ -135,12 +135,8 @@ def claim_list(*, user) -> QuerySet[Claim]:
 
 def claim_list_sql_key(user) -> tuple:
     """Everything the SQL of ``claim_list(user=user)`` depends on: who sees which claims
-    (articles.selectors.claims_visible_to). Change both together."""
-    if roles.is_editor(user):
-        return ("claim_list", "all")
-    if roles.is_reviewer(user):
-        return ("claim_list", "assignee", user.pk)
-    return ("claim_list", "none")
+    (articles.selectors.claim_scope, from which claims_visible_to builds its query)."""
+    return ("claim_list", *claim_scope(user))
 
 
 _CLAIM_COLUMNS = tuple(f.name for f in Claim._meta.concrete_fields)
