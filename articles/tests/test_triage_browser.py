@@ -85,11 +85,18 @@ def test_hover_focus_and_keys_triage_claims_in_place(page, editor):
     expect(card.get_by_role("button", name="Accept")).to_be_focused()
     page.keyboard.press("Shift+Tab")
 
+    # A slow settle, so that "j" surely comes between the swap and its settle (a fast typist's
+    # case): the move stands, the settle does not pull the focus back to the accepted claim.
+    page.evaluate("htmx.config.defaultSettleDelay = 400")
     page.keyboard.press("a")
     expect(page.locator("#triage-status")).to_contain_text(f"Claim {first.pk} accepted.")
     expect(page.locator(f'mark[data-claim="{first.pk}"]')).to_have_attribute("data-status", "accepted")
     expect(page.locator(f"#claim-{first.pk}")).to_be_focused()  # still on the same claim after the swap
     page.keyboard.press("j")
+    expect(page.locator(f"#claim-{second.pk}")).to_be_focused()
+    page.wait_for_timeout(600)  # past the settle
+    expect(page.locator(f"#claim-{second.pk}")).to_be_focused()
+    page.evaluate("htmx.config.defaultSettleDelay = 20")
     page.keyboard.press("r")
     expect(page.locator("#triage-status")).to_contain_text(f"Claim {second.pk} rejected.")
     assert Claim.objects.get(pk=first.pk).status == "accepted"

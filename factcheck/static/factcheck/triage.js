@@ -365,6 +365,7 @@
     // --- htmx: swap error responses too, keep the current claim after a swap ---------------
 
     let focusAfterSwap = null;
+    let cursorAtSwap = null; // the claim the keys acted on when the swap began
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       const code = event.detail.xhr.status;
       if (code === 400 || code === 409) {
@@ -374,6 +375,7 @@
       }
       if (event.detail.shouldSwap && event.detail.target && event.detail.target.id === "triage") {
         focusAfterSwap = currentId;
+        cursorAtSwap = cursor ? idOf(cursor) : null;
         hideCard();
         hideBar();
       }
@@ -384,8 +386,13 @@
       const fragment = document.getElementById("triage");
       const id = (fragment && fragment.dataset.focus) || focusAfterSwap;
       const link = id && linkOf(id);
-      if (link) select(link);
+      // htmx keeps the focus on the swapped claim, so a quick "j" can move on before the swap
+      // settles: then the person's move stands, and the settle does not pull them back.
+      const now = current();
+      const moved = now && cursorAtSwap && idOf(now) !== cursorAtSwap;
+      if (link && !moved) select(link);
       focusAfterSwap = null;
+      cursorAtSwap = null;
     });
     document.body.addEventListener("htmx:responseError", function (event) {
       const code = event.detail.xhr.status;
