@@ -70,6 +70,78 @@ GROUP_NOUNS = _words(
 )
 PRONOUNS = _words("he she they it we i you")
 
+# A description can name a source only if its head is someone who can speak or something that
+# records a statement: "experts", "a campaign aide", "the ad's narrator", "a 2014 study". The
+# analysis of a sentence sometimes lands on a phrase that is neither ("the paranoia remained but
+# found ...", "the endorsements may highlight ..."); such a phrase is no speaker. Besides the
+# lists above, heads ending like agent nouns count ("announcer", "objectors", "specialist").
+_PEOPLE = _words(
+    """
+    people person persons individuals man men woman women boy boys girl girls child children
+    kids friend friends family families relatives wife husband mother father son daughter
+    brother sister parents boss citizens americans residents veterans students respondents
+    surrogates allies backers insiders docs nurses staff staffers crowd audience majority
+    minority plurality percent user users fans donors advocates those others everyone
+    city county town village state country countries nation nations region
+    """
+)
+_RECORDS = _words(
+    """
+    ad ads spot spots clip clips video videos footage film documentary book memoir account
+    statement statements memo memos letter letters filing complaint submission transcript
+    testimony research analysis analyses review audit investigation inquiry website site
+    newspaper newspapers paper papers editorial editorials column article tweet tweets post
+    posts slide slides chart charts presentation release estimate document average averages
+    """
+)
+_POSTMODIFYING = _words("familiar close closest loyal near")
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ee")
+_NOT_AGENTS = _words(
+    "number numbers matter order power border chapter quarter corner answer danger summer winter cancer "
+    "murder manner weather water fever hunger tier error horror terror rumor rumour humor "
+    "behavior behaviour factor sector floor door"
+)
+_QUANTITY_HEADS = _words(
+    "those one two three four five six seven eight nine ten some many most few several all both none each "
+    "dozens hundreds thousands millions"
+)
+_SOURCE_HEADS = TITLES | GROUP_NOUNS | ORG_WORDS | _PEOPLE | _RECORDS
+
+
+def is_source_description(words: list[str], end: int) -> bool:
+    """Whether a description (a phrase without a name, head ending at ``words[end - 1]``) can
+    be a source: "experts", "many of his supporters", "one of the docs", "the ad's narrator";
+    not "paranoia", "the eventual", "a raft of new emissions rules"."""
+    first = words[0]
+    if any(word[:1].isupper() for word in words[1:]) or (first[:1].isupper() and first.endswith(_POSSESSIVE_ENDINGS)):
+        return True  # it names someone or something: "POLITICO's Battleground States average"
+    head = words[end - 1]
+    if first.lower() in _QUANTITY_HEADS and (len(words) == 1 or first.lower() == "those"):
+        return True  # "many say", "several said", "those close to him"
+    if first.lower() in _QUANTITY_HEADS and words[1] == "of":
+        head = words[-1]  # "many of his supporters", "eight of 10 voters"
+    else:
+        for k in range(1, end):
+            if words[k].islower() and (words[k].endswith(("ed", "ing")) or words[k] in _POSTMODIFYING):
+                head = words[k - 1]  # "people familiar with the matter", "protesters marching ..."
+                break
+    head = strip_possessive(head.lower().rstrip(".,;:"))
+    if head.startswith("@"):
+        return True  # a social media handle
+    head = head.rsplit("-", 1)[-1] if head.startswith(("ex-", "former-")) else head
+    if head in _NOT_AGENTS:
+        return False
+    if head in _SOURCE_HEADS or head.endswith(_AGENT_ENDINGS):
+        return True
+    if head.endswith("ies"):
+        singular = head[:-3] + "y"
+    elif head.endswith(("ses", "xes", "shes", "ches")):
+        singular = head[:-2]
+    else:
+        singular = head[:-1] if head.endswith("s") else ""
+    return singular in _SOURCE_HEADS or singular.endswith(_AGENT_ENDINGS)
+
+
 # Enough to tell "he" from "she" in most news: honorifics, gendered titles and common given
 # names (a small gazetteer, not a census). Unknown names fit either pronoun.
 _FEMALE = _words(

@@ -14,6 +14,7 @@ from .names import (
     TITLES,
     NameBook,
     gender_of,
+    is_source_description,
     is_acronym,
     kind_of,
     person_name,
@@ -90,6 +91,8 @@ class References:
                 body = self.book.organisation(head, pos)
                 if body:
                     return self._body(_strip_article(body).split())
+            if not is_source_description(words, end):
+                return ""  # "the paranoia remained but found ...": not someone who speaks
             name = " ".join(words)
             if head.endswith("s"):
                 self.last_group = name

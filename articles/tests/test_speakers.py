@@ -535,3 +535,36 @@ def test_opening_resolves_to_the_full_name_given_earlier():
 )
 def test_actions_and_unnamed_openings_stay_in_the_outlets_voice(unit):
     assert speaker(unit) == ""
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "The paranoia remained but found other points of focus, such as the devil's hand in my brother's addiction.",
+        "But the endorsements may highlight more than editorial boards' disdain for the nominee.",
+        "The bias begins to show when looking at how the website rated this statement.",
+        "The section of the debate devoted to racial issues revealed a yawning gulf.",
+        "Yet even a minimal shift in the battleground states would represent a significant setback.",
+    ],
+)
+def test_a_phrase_that_is_no_one_is_not_a_speaker(unit):
+    # The sentence analysis lands on an abstraction ("paranoia", "a minimal shift"): not a source.
+    assert speaker(unit) == ""
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("Many of his supporters believe the election is rigged.", "many of his supporters"),
+        ("Nearly eight of 10 voters say they plan to tune in.", "eight of 10 voters"),
+        ("Environmentalists worry that the mine will pollute the river.", "Environmentalists"),
+        ("The announcer said the polls would close at 8 p.m.", "announcer"),
+        ("His ex-wife contended that she should not have to sacrifice her privacy.", "ex-wife"),
+        ("The ad's narrator says the plan would cost $1 trillion.", "ad's narrator"),
+        ("Several experts cautioned that the proposals might evolve.", "several experts"),
+        ("Those close to him say he is weighing three candidates.", "Those close to him"),
+        ("The city of Phoenix is demanding that the campaign stop using the image.", "city of Phoenix"),
+    ],
+)
+def test_descriptions_of_people_groups_and_records_stay_sources(unit, expected):
+    assert speaker(unit) == expected
