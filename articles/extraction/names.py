@@ -349,8 +349,10 @@ class NameBook:
                     if words[k].endswith(".") and len(words[k]) > 3 and "." not in words[k][:-1]:
                         words = words[k + 1 :]  # "... Bad Optics. The New York Post": a sentence ended
                         break
-                while words and (_bare(words[0]) in _NOT_GIVEN or _bare(words[0]) in TITLES):
-                    words = words[1:]
+                while words and (
+                    (_bare(words[0]) in _NOT_GIVEN and _bare(words[0]) not in _PLACE_WORDS) or _bare(words[0]) in TITLES
+                ):
+                    words = words[1:]  # "The", "Friday"; not the "New" of "New York Times"
                 if words:
                     return " ".join(words) + " " + text[pos:end]
                 if text[pos].isupper():
@@ -409,6 +411,9 @@ _NOT_GIVEN = _words(
     most more former late early said says asked told according"""
 )
 
+
+# Words that cannot be a given name but can open the name of a body ("New York Times").
+_PLACE_WORDS = _words("new north south east west northern southern eastern western")
 
 # Single-word bodies that the document names more fully elsewhere ("The Post" -> "New York Post").
 ORG_HEADS = _words(

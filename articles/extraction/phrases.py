@@ -281,12 +281,14 @@ def phrase_after(tokens: list[str], j: int, common: bool = True) -> tuple[list[s
             words.append("of the")  # "one of the docs"
             j += 2
     lowercase = 0
-    capitals = False
+    capitals = inside = False
     while j < n and len(words) < 14:
         word = tokens[j]
         low = word.lower()
         if word[:1].isupper() and low.rstrip(".") not in FUNCTION:
             words.append(word)
+            # "the top British medical journal": a name inside a description, whose head follows.
+            inside = inside or (not capitals and lowercase > 0)
             capitals = True
             if is_possessive(word):
                 if not common:
@@ -314,7 +316,7 @@ def phrase_after(tokens: list[str], j: int, common: bool = True) -> tuple[list[s
         elif common and capitals and low in _NOUNS_AFTER_NAMES and lowercase < 2:
             words.append(word)  # "the Clinton campaign", "a Quinnipiac University poll"
             lowercase += 1
-        elif common and not capitals and word[:1].isalnum() and low not in FUNCTION and lowercase < 4:
+        elif common and (inside or not capitals) and word[:1].isalnum() and low not in FUNCTION and lowercase < 4:
             if low.endswith("ly") or (low.endswith("ed") and lowercase) or low in SKIP:
                 break
             words.append(word)

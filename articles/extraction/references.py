@@ -9,13 +9,14 @@ descriptions are kept whole, without a leading "the" ("UK Prime Minister's Offic
 import re
 
 from .names import (
+    GROUP_NOUNS,
     HONORIFICS,
     ORG_HEADS,
     TITLES,
     NameBook,
     gender_of,
-    is_source_description,
     is_acronym,
+    is_source_description,
     kind_of,
     person_name,
     strip_possessive,
@@ -34,6 +35,7 @@ class References:
         self._gender: dict[str, str] = {}
         self.last_group = ""
         self.last_org = ""
+        self._last_org_at = 0
         self._cache: dict[tuple[str, ...], tuple[str, str]] = {}
 
     def resolve(self, words: list[str], pos: int) -> str:
@@ -51,7 +53,7 @@ class References:
             elif kind == "group":
                 self.last_group = name
             elif kind == "org":
-                self.last_org = name
+                self.last_org, self._last_org_at = name, pos
             return name
         name = self._resolve_new(words, pos)
         if name and words[-1].lower() not in PRONOUNS:
@@ -62,7 +64,7 @@ class References:
     def _resolve_new(self, words: list[str], pos: int) -> str:
         if len(words) == 1 and words[0].lower() in NAME_PRONOUNS:
             # "he said": what kind_of calls a pronoun (trim leaves a lone pronoun as it is).
-            return self._antecedent(words[0].lower())
+            return self._antecedent(words[0].lower(), pos)
         words = trim([w for w in words if w != "(" and w != ")"])
         definite = False
         while words and words[0] in _LEADING:
@@ -73,7 +75,7 @@ class References:
         end = head_end(words)
         kind = kind_of(words[:end])
         if kind == "pronoun":
-            return self._antecedent(words[0].lower())
+            return self._antecedent(words[0].lower(), pos)
         if kind == "person":
             # "Mr. Morgan of the Sierra Club" is Mr. Morgan.
             name = self.book.resolve_person(person_name(words[:end]), pos)
@@ -90,7 +92,7 @@ class References:
             elif definite and head in ORG_HEADS and len(words) == 1:
                 body = self.book.organisation(head, pos)
                 if body:
-                    return self._body(_strip_article(body).split())
+                    return self._body(_strip_article(body).split(), pos)
             if not is_source_description(words, end):
                 return ""  # "the paranoia remained but found ...": not someone who speaks
             name = " ".join(words)
@@ -102,17 +104,17 @@ class References:
             body = self.book.organisation(head, pos)
             if body and len(body.split()) > 1:
                 words = _strip_article(body).split()
-        return self._body(words)
+        return self._body(words, pos)
 
-    def _body(self, words: list[str]) -> str:
+    def _body(self, words: list[str], pos: int) -> str:
         """An organisation or group, kept whole ("UK Prime Minister's Office")."""
         while words and words[0].lower().rstrip(".") in HONORIFICS:
             words = words[1:]
         name = " ".join(words)
         if words and words[-1].lower().endswith("s") and not is_acronym(words[-1]):
             self.last_group = name
-        else:
-            self.last_org = name
+        elif not (len(words) == 1 and words[0].lower() in GROUP_NOUNS):
+            self.last_org, self._last_org_at = name, pos  # not "The Republican": a person, never an "it"
         return name
 
     def _person(self, name: str, words: list[str]) -> str:
@@ -127,7 +129,7 @@ class References:
         self._people.append(name)
         return name
 
-    def _antecedent(self, pronoun: str) -> str:
+    def _antecedent(self, pronoun: str, pos: int) -> str:
         if pronoun in ("he", "she"):
             # The most recent speaker who can be "he" (or "she"); a speaker of unknown gender
             # learns it from the pronoun.
@@ -143,9 +145,13 @@ class References:
         if pronoun == "they":
             return self.last_group
         if pronoun == "it":
-            return self.last_org
+            # A body is "it" only right after it spoke ("The FBI said ... It added ..."); further
+            # on, "it" is more often something else ("after it backed Clinton", "It's denouncing").
+            return self.last_org if pos - self._last_org_at <= _IT_REACH else ""
         return ""
 
+
+_IT_REACH = 400  # characters from a body's last statement
 
 # Determiners that a source phrase may start with but its name does not.
 _LEADING = frozenset(["the", "The", "his", "her", "their", "its", "our", "this", "these", "His", "Her", "Their", "Its"])

@@ -99,6 +99,24 @@ def test_according_to_a_report_names_its_publisher():
     )
 
 
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        (
+            "More than half of his advice is unsubstantiated, according to the top British medical journal.",
+            "top British medical journal",
+        ),
+        (
+            "The race is tied, according to a new Washington Post-ABC News national poll.",
+            "a new Washington Post-ABC News national poll",
+        ),
+    ],
+)
+def test_a_name_inside_a_description_keeps_the_head_after_it(unit, expected):
+    # Not "British": the name is a modifier of the description's head ("journal", "poll").
+    assert speaker(unit) == expected
+
+
 def test_a_possessive_speech_noun_with_a_that_clause():
     assert speaker("Politifact seized on Trump's claim that there were thousands of shootings.") == "Trump"
     assert speaker("Stumpf's repeated emphasis that only 1 percent were involved angered senators.") == "Stumpf"
@@ -568,3 +586,34 @@ def test_a_phrase_that_is_no_one_is_not_a_speaker(unit):
 )
 def test_descriptions_of_people_groups_and_records_stay_sources(unit, expected):
     assert speaker(unit) == expected
+
+
+def test_a_short_name_of_a_body_takes_its_full_name_with_new_or_north():
+    got = speakers(
+        "The New York Times reported the loss on Saturday.",
+        "The Times wrote that the loss could have let him avoid taxes for years.",
+    )
+    assert got == ["New York Times", "New York Times"]
+
+
+def test_it_is_the_body_that_just_spoke():
+    got = speakers("The FBI said the review was complete.", "It added that no charges would be brought.")
+    assert got == ["FBI", "FBI"]
+
+
+def test_it_far_from_the_body_that_spoke_is_not_that_body():
+    filler = "The weather was mild and the streets were quiet all week long in the city. " * 6
+    got = speakers(
+        "The FBI said the review was complete.",
+        filler.strip(),
+        "About a dozen people demonstrated outside the paper after it backed Clinton.",
+    )
+    assert got == ["FBI", "", ""]
+
+
+def test_a_party_member_is_not_an_it():
+    got = speakers(
+        "The Republican is also encouraging his supporters to ask questions, he said.",
+        "About a dozen people demonstrated outside the paper after it backed Clinton.",
+    )
+    assert got[1] == ""
