@@ -57,7 +57,16 @@ class References:
             return name
         name = self._resolve_new(words, pos)
         if name and words[-1].lower() not in PRONOUNS:
-            kind = "person" if name == self.last_person else "group" if name == self.last_group else "org"
+            # What the first resolution noted, so that a repeat notes the same ("" for nothing:
+            # "The Republican", "a campaign aide" are never an "it").
+            if name == self.last_person:
+                kind = "person"
+            elif name == self.last_group:
+                kind = "group"
+            elif name == self.last_org:
+                kind = "org"
+            else:
+                kind = ""
             self._cache[key] = (name, kind)
         return name
 

@@ -617,3 +617,13 @@ def test_a_party_member_is_not_an_it():
         "About a dozen people demonstrated outside the paper after it backed Clinton.",
     )
     assert got[1] == ""
+
+
+def test_a_repeated_party_member_is_still_not_an_it():
+    # The second "The Republican" is answered from the cache: it must note what the first did.
+    got = speakers(
+        "The Republican said the debate was rigged.",
+        "The Republican said the microphone was broken.",
+        "Protesters gathered outside the paper after it backed Clinton.",
+    )
+    assert got == ["Republican", "Republican", ""]
